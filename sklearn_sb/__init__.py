@@ -15,6 +15,7 @@ _PUBLIC_NAMES = {
     "make_lms": "sklearn_sb.datasets",
     "make_slabs": "sklearn_sb.datasets",
     "make_lsn": "sklearn_sb.datasets",
+    "SBNetClassifier": "sklearn_sb._classifier",
 }
 
 __all__ = sorted(_PUBLIC_NAMES)

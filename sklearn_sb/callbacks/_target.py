@@ -1,0 +1,65 @@
+"""Stop training once the training accuracy or loss reaches a target."""
+
+import torch
+from skorch.callbacks import Callback
+
+from .._batching import dataset_tensors
+
+
+class StopAtTarget(Callback):
+    """Stop when training accuracy >= ``accuracy`` or training loss < ``loss``.
+
+    The paper's stopping rule: after every epoch the network is evaluated on
+    the whole training set (in evaluation mode, without gradients) and
+    training stops as soon as a target is met. The metrics are recorded in
+    the history as ``train_acc`` and ``train_full_loss``, and
+    ``target_reached`` is True on the epoch that met the target.
+
+    Parameters
+    ----------
+    accuracy : float or None, default=None
+        Training accuracy to reach.
+    loss : float or None, default=None
+        Training loss to fall below.
+
+    Examples
+    --------
+    >>> from sklearn_sb import SBNetClassifier, make_lms
+    >>> from sklearn_sb.callbacks import StopAtTarget
+    >>> X, y = make_lms(2000, 10, random_state=0)
+    >>> clf = SBNetClassifier(max_epochs=50, random_state=0,
+    ...                       callbacks=[StopAtTarget(accuracy=0.99)]).fit(X, y)
+    >>> clf.history[-1, "target_reached"]
+    True
+    """
+
+    def __init__(self, accuracy=None, loss=None):
+        self.accuracy = accuracy
+        self.loss = loss
+
+    def on_epoch_end(self, net, dataset_train=None, **kwargs):
+        X, y = dataset_tensors(dataset_train)
+        accuracy, loss = training_metrics(net, X, y)
+        net.history.record("train_acc", accuracy)
+        net.history.record("train_full_loss", loss)
+        reached = (self.accuracy is not None and accuracy >= self.accuracy) or (
+            self.loss is not None and loss < self.loss
+        )
+        net.history.record("target_reached", bool(reached))
+        if reached:
+            # skorch's way to end fit_loop early (as its EarlyStopping does).
+            raise KeyboardInterrupt
+
+
+def training_metrics(net, X, y):
+    """Accuracy and mean loss of ``net`` on ``(X, y)``, in evaluation mode."""
+    net.module_.eval()
+    correct = torch.zeros((), device=X.device)
+    loss_sum = torch.zeros((), device=X.device)
+    with torch.no_grad():
+        for start in range(0, len(X), 8192):
+            Xb, yb = X[start : start + 8192], y[start : start + 8192]
+            logits = net.infer(Xb)
+            correct += (logits.argmax(1) == yb).sum()
+            loss_sum += net.get_loss(logits, yb) * len(yb)
+    return correct.item() / len(X), loss_sum.item() / len(X)

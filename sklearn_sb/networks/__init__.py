@@ -1,0 +1,20 @@
+"""PyTorch networks of the paper, usable on their own or by name in SBNetClassifier."""
+
+from ._cnn import CNN
+from ._fcn import FCN
+from ._gru import GRU
+from ._registry import available_networks, get_network, register_network
+from ._small_cnn import SmallCNN
+from ._theorem1 import BinaryHingeLoss, Theorem1Net
+
+__all__ = [
+    "CNN",
+    "FCN",
+    "GRU",
+    "BinaryHingeLoss",
+    "SmallCNN",
+    "Theorem1Net",
+    "available_networks",
+    "get_network",
+    "register_network",
+]
