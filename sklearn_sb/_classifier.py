@@ -229,6 +229,15 @@ class SBNetClassifier(NeuralNetClassifier):
                 f"registered network name {available_networks()} or a "
                 f"torch.nn.Module. Got {self.module!r} instead."
             )
+        if isinstance(self.device, str):
+            try:
+                torch.device(resolve_device(self.device))
+            except RuntimeError:
+                raise InvalidParameterError(
+                    f"The 'device' parameter of {type(self).__name__} must be 'auto' "
+                    f"or a torch device such as 'cpu', 'cuda' or 'cuda:1'. "
+                    f"Got {self.device!r} instead."
+                ) from None
         if isinstance(self.module, type) and not issubclass(self.module, torch.nn.Module):
             raise InvalidParameterError(
                 f"The 'module' parameter of {type(self).__name__} must be a "
@@ -346,6 +355,14 @@ class SBNetClassifier(NeuralNetClassifier):
             batch_size = len(X)
         shuffle = kwargs.get("shuffle", True) if training else False
         return TensorBatches(X, y, batch_size, shuffle=shuffle, device=self.device)
+
+    def _set_training(self, training=True):
+        # skorch switches modes before every batch; walking the module tree
+        # each time is a measurable share of an epoch for small networks.
+        for name in self._modules + self._criteria:
+            module = getattr(self, name + "_")
+            if isinstance(module, torch.nn.Module) and module.training != training:
+                module.train(training)
 
     def check_data(self, X, y=None):
         # fit and partial_fit validate the data before skorch sees it.
@@ -496,7 +513,7 @@ class SBNetClassifier(NeuralNetClassifier):
         state["device"] = resolve_device(requested)
         super().__setstate__(state)
         if "device_" in state:
-            self.device_ = self.device
+            self.device_ = str(self.device)
         if requested == "auto":
             self.device = "auto"
 
