@@ -16,6 +16,8 @@ _PUBLIC_NAMES = {
     "make_slabs": "sklearn_sb.datasets",
     "make_lsn": "sklearn_sb.datasets",
     "SBNetClassifier": "sklearn_sb._classifier",
+    "RandomizedFeatureScorer": "sklearn_sb.inspection",
+    "randomized_scores": "sklearn_sb.inspection",
 }
 
 __all__ = sorted(_PUBLIC_NAMES)

@@ -141,6 +141,10 @@ class SBNetClassifier(NeuralNetClassifier):
     (3, 2)
     """
 
+    # Inputs are cast to this dtype; tools that copy X for the network (the
+    # randomized scorers) make their copy in it directly.
+    _input_dtype = np.float32
+
     _parameter_constraints = {
         "module": [str, type, torch.nn.Module],
         "criterion": [type, torch.nn.Module, None],
@@ -297,7 +301,7 @@ class SBNetClassifier(NeuralNetClassifier):
         """Checked float32 X, encoded y and the classes, without touching self."""
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
-        X, y = check_X_y(X, y, dtype=np.float32, allow_nd=True)
+        X, y = check_X_y(X, y, dtype=self._input_dtype, allow_nd=True)
         check_classification_targets(y)
         classes = np.unique(y) if self.classes is None else np.asarray(self.classes)
         if len(classes) < 2:
@@ -319,7 +323,7 @@ class SBNetClassifier(NeuralNetClassifier):
         check_is_fitted(self)
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
-        X = validate_data(self, X, reset=False, dtype=np.float32, allow_nd=True)
+        X = validate_data(self, X, reset=False, dtype=self._input_dtype, allow_nd=True)
         if X.shape[1:] != self.input_shape_:
             raise ValueError(
                 f"X has samples of shape {X.shape[1:]}, but {type(self).__name__} "

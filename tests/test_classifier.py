@@ -1,6 +1,5 @@
 """SBNetClassifier behaves like a scikit-learn classifier and trains the paper's nets."""
 
-import io
 import math
 import pickle
 import warnings
