@@ -11,6 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
     InvalidParameterError,
+    HasMethods,
     Options,
     StrOptions,
     validate_parameter_constraints,
@@ -91,6 +92,10 @@ class SBNetClassifier(NeuralNetClassifier):
         (checked after every epoch), e.g. 0.9999 for the paper's LMS-5 recipe.
     target_loss : float or None, default=None
         Stop once the training loss falls below this value.
+    adversarial : AdversarialTraining or None, default=None
+        Train on adversarial examples of every batch instead of the batch
+        (see :class:`~sklearn_sb.adversarial.AdversarialTraining`); its
+        options are grid-searchable as ``adversarial__eps``, ...
     train_split : callable or None, default=None
         skorch's validation split, e.g. ``skorch.dataset.ValidSplit(0.1)``.
         With one, ``valid_acc`` is recorded and the weights of the best
@@ -153,6 +158,7 @@ class SBNetClassifier(NeuralNetClassifier):
         "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
         "target_accuracy": [Interval(Real, 0, 1, closed="right"), None],
         "target_loss": [Interval(Real, 0, None, closed="neither"), None],
+        "adversarial": [HasMethods(["perturb"]), None],
         "device": [StrOptions({"auto", "cpu", "cuda"}), str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -169,6 +175,7 @@ class SBNetClassifier(NeuralNetClassifier):
         batch_size=256,
         target_accuracy=None,
         target_loss=None,
+        adversarial=None,
         train_split=None,
         device="auto",
         random_state=None,
@@ -189,6 +196,7 @@ class SBNetClassifier(NeuralNetClassifier):
         )
         self.target_accuracy = target_accuracy
         self.target_loss = target_loss
+        self.adversarial = adversarial
         self.random_state = random_state
 
     # -- set-up --------------------------------------------------------------
@@ -215,6 +223,24 @@ class SBNetClassifier(NeuralNetClassifier):
         elif verbose > 1:
             callbacks.append(("print_log", PrintLog()))
         return callbacks
+
+    def set_params(self, **params):
+        # skorch keeps "prefix__name" keys as attributes of the net; the
+        # adversarial recipe is an estimator of its own, set as sklearn does.
+        nested = {
+            key.split("__", 1)[1]: params.pop(key)
+            for key in list(params)
+            if key.startswith("adversarial__")
+        }
+        super().set_params(**params)
+        if nested:
+            if self.adversarial is None:
+                raise ValueError(
+                    f"Cannot set {sorted(nested)} of adversarial=None; pass "
+                    "adversarial=AdversarialTraining(...) first."
+                )
+            self.adversarial.set_params(**nested)
+        return self
 
     def _get_param_names(self):
         # skorch lists every attribute not ending in "_" as a parameter,
@@ -359,6 +385,12 @@ class SBNetClassifier(NeuralNetClassifier):
             batch_size = len(X)
         shuffle = kwargs.get("shuffle", True) if training else False
         return TensorBatches(X, y, batch_size, shuffle=shuffle, device=self.device)
+
+    def train_step_single(self, batch, **fit_params):
+        if self.adversarial is not None:
+            X_batch, y_batch = batch
+            batch = (self.adversarial.perturb(self, X_batch, y_batch), y_batch)
+        return super().train_step_single(batch, **fit_params)
 
     def _set_training(self, training=True):
         # skorch switches modes before every batch; walking the module tree

@@ -1,0 +1,82 @@
+"""Differentiable access to the torch modules behind a fitted estimator."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from sklearn.utils.validation import check_is_fitted
+
+
+@dataclass
+class TorchModel:
+    """Logits as a differentiable function of a batch, with what attacks need.
+
+    Attributes
+    ----------
+    modules : list of torch.nn.Module
+        The networks; their logits are averaged (one network, or an ensemble).
+    device : torch.device
+    classes : ndarray
+    input_shape : tuple of int
+        Shape of one sample, as the estimator was fitted.
+    dtype : numpy dtype
+    """
+
+    modules: list
+    device: torch.device
+    classes: np.ndarray
+    input_shape: tuple
+    dtype: type = np.float32
+
+    def logits(self, X):
+        outputs = [module(X) for module in self.modules]
+        return outputs[0] if len(outputs) == 1 else torch.stack(outputs).mean(dim=0)
+
+    def eval(self):
+        for module in self.modules:
+            module.eval()
+        return self
+
+    def encode(self, y):
+        """Labels as class indices, on the device."""
+        y = np.asarray(y)
+        sorter = np.argsort(self.classes)
+        index = sorter[np.searchsorted(self.classes, y, sorter=sorter).clip(0, len(sorter) - 1)]
+        if not np.array_equal(self.classes[index], y):
+            raise ValueError(f"y has labels outside the model's classes {list(self.classes)}.")
+        return torch.as_tensor(index, device=self.device)
+
+    def tensor(self, X):
+        """``X`` as a float tensor on the device, shaped like the training samples."""
+        X = np.asarray(X, dtype=self.dtype)
+        if X.shape[1:] != self.input_shape:
+            raise ValueError(
+                f"X has samples of shape {X.shape[1:]}, but the model was fitted on "
+                f"samples of shape {self.input_shape}."
+            )
+        return torch.as_tensor(X, device=self.device)
+
+
+def torch_model(estimator, caller):
+    """The :class:`TorchModel` of a fitted SBNetClassifier, ensemble or FrozenEstimator."""
+    inner = getattr(estimator, "estimator", None)
+    if type(estimator).__name__ == "FrozenEstimator" and inner is not None:
+        estimator = inner
+    members = getattr(estimator, "estimators_", None)
+    nets = members if members is not None else [estimator]
+    if not all(hasattr(net, "module_") or hasattr(type(net), "initialize_module") for net in nets):
+        raise TypeError(
+            f"{caller} needs an estimator backed by torch modules (SBNetClassifier, "
+            f"LogitEnsembleClassifier or FrozenEstimator of one); got "
+            f"{type(estimator).__name__}."
+        )
+    for net in nets:
+        check_is_fitted(net)
+    first = nets[0]
+    return TorchModel(
+        modules=[net.module_ for net in nets],
+        device=torch.device(first.device_),
+        classes=np.asarray(first.classes_),
+        input_shape=tuple(first.input_shape_),
+        dtype=getattr(first, "_input_dtype", np.float32),
+    ).eval()

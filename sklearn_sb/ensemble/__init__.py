@@ -1,0 +1,5 @@
+"""Ensembles of networks."""
+
+from ._logit import LogitEnsembleClassifier
+
+__all__ = ["LogitEnsembleClassifier"]

@@ -1,0 +1,153 @@
+"""An ensemble of independently trained networks whose logits are averaged."""
+
+from numbers import Integral
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.validation import check_is_fitted
+
+
+class LogitEnsembleClassifier(ClassifierMixin, BaseEstimator):
+    """Independently trained copies of a network, their logits averaged.
+
+    Each member is a clone of ``estimator`` with its own ``random_state``
+    (drawn from this ensemble's), fitted on the same data. Predictions use
+    the mean of the members' logits, so the inspection tools and the attacks
+    treat the ensemble as one differentiable model.
+
+    Read more in the :ref:`User Guide <adversarial>`.
+
+    Parameters
+    ----------
+    estimator : SBNetClassifier, default=None
+        The member template; None means ``SBNetClassifier()``.
+    n_estimators : int, default=3
+    random_state : int, RandomState instance or None, default=None
+        Draws the members' seeds.
+    n_jobs : int, default=None
+        Members fitted in parallel (joblib).
+
+    Attributes
+    ----------
+    estimators_ : list of SBNetClassifier
+    classes_ : ndarray
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from sklearn_sb import make_lms
+    >>> from sklearn_sb import SBNetClassifier
+    >>> from sklearn_sb.ensemble import LogitEnsembleClassifier
+    >>> X, y = make_lms(1000, 10, random_state=0)
+    >>> ensemble = LogitEnsembleClassifier(
+    ...     SBNetClassifier(module__width=50, max_epochs=5), n_estimators=3,
+    ...     random_state=0).fit(X, y)
+    >>> ensemble.predict_logits(X[:2]).shape
+    (2, 2)
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict_logits"]), None],
+        "n_estimators": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(self, estimator=None, *, n_estimators=3, random_state=None, n_jobs=None):
+        self.estimator = estimator
+        self.n_estimators = n_estimators
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def fit(self, X, y):
+        """Fit ``n_estimators`` members with different seeds.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : LogitEnsembleClassifier
+        """
+        self._validate_params()
+        if self.estimator is None:
+            from .._classifier import SBNetClassifier
+
+            template = SBNetClassifier()
+        else:
+            template = self.estimator
+        seeds = check_random_state(self.random_state).randint(
+            np.iinfo(np.int32).max, size=self.n_estimators
+        )
+        members = [clone(template).set_params(random_state=int(seed)) for seed in seeds]
+        self.estimators_ = Parallel(n_jobs=self.n_jobs)(
+            delayed(member.fit)(X, y) for member in members
+        )
+        first = self.estimators_[0]
+        self.classes_ = first.classes_
+        self.n_features_in_ = first.n_features_in_
+        if hasattr(first, "feature_names_in_"):
+            self.feature_names_in_ = first.feature_names_in_
+        return self
+
+    def predict_logits(self, X):
+        """The members' logits, averaged.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+
+        Returns
+        -------
+        logits : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return np.mean([member.predict_logits(X) for member in self.estimators_], axis=0)
+
+    def decision_function(self, X):
+        """``logit[1] - logit[0]`` of the averaged logits (the logits for > 2 classes).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+        """
+        logits = self.predict_logits(X).astype(np.float64)
+        return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
+
+    def predict_proba(self, X):
+        """Softmax of the averaged logits.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        logits = self.predict_logits(X).astype(np.float64)
+        logits -= logits.max(axis=1, keepdims=True)
+        proba = np.exp(logits)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """The class with the largest averaged logit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        return self.classes_[self.predict_logits(X).argmax(axis=1)]
