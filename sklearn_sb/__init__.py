@@ -18,6 +18,8 @@ _PUBLIC_NAMES = {
     "SBNetClassifier": "sklearn_sb._classifier",
     "RandomizedFeatureScorer": "sklearn_sb.inspection",
     "randomized_scores": "sklearn_sb.inspection",
+    "UniversalPerturbation": "sklearn_sb.adversarial",
+    "LogitEnsembleClassifier": "sklearn_sb.ensemble",
 }
 
 __all__ = sorted(_PUBLIC_NAMES)
