@@ -120,7 +120,7 @@ class SBNetClassifier(NeuralNetClassifier):
         The class labels.
     n_features_in_ : int
         Number of features seen during fit (channels for image inputs).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of the features, when X was a DataFrame with string columns.
     input_shape_ : tuple of int
         Shape of one training sample.

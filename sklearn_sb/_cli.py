@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -71,14 +72,80 @@ def _describe(args):
     return 0
 
 
+def _list(args):
+    from .experiments import RECIPES
+
+    width = max(map(len, RECIPES))
+    print("Experiments of 'The Pitfalls of Simplicity Bias in Neural Networks':\n")
+    for name, recipe in RECIPES.items():
+        n_train, n_test = recipe.sizes["default"]
+        print(f"  {name:<{width}}  {recipe.description}")
+        print(f"  {'':<{width}}  default: {n_train:,} train / {n_test:,} test; "
+              f"--full: {recipe.sizes['full'][0]:,} / {recipe.sizes['full'][1]:,}")
+    print("\nRun one with: sklearn-sb reproduce NAME [--quick | --full] [--out DIR]")
+    return 0
+
+
+def _reproduce(args):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from .experiments import RECIPES, run_experiment
+
+    size = "quick" if args.quick else "full" if args.full else "default"
+    out = Path(args.out) if args.out is not None else Path("sklearn-sb-results") / args.experiment
+    print(f"{args.experiment}: {RECIPES[args.experiment].description} ({size} size, "
+          f"seed {args.seed}, device {args.device})", flush=True)
+    try:
+        result = run_experiment(
+            args.experiment, size=size, seed=args.seed, device=args.device, out=out,
+            scheduler=args.scheduler, data_home=args.data_home, progress=not args.no_progress,
+        )
+    except OSError as error:
+        print(f"sklearn-sb reproduce {args.experiment}: {error}", file=sys.stderr)
+        return 1
+    with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 120):
+        print()
+        print(result.table.to_string())
+        for name, table in result.tables.items():
+            print(f"\n{name}:")
+            print(table.to_string())
+    print(f"\n{result.seconds:.1f} s. Wrote {len(result.files)} files to {out}/: "
+          f"{', '.join(f.name for f in result.files)}")
+    return 0
+
+
 def build_parser():
     from .datasets._catalog import SYNTHETIC_DATASETS
+    from .experiments import RECIPES
 
     parser = argparse.ArgumentParser(
         prog="sklearn-sb",
         description="Study simplicity bias in neural networks.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    listing = commands.add_parser("list", help="list the paper's experiments",
+                                  description="List the paper's experiments.")
+    listing.set_defaults(run=_list)
+    reproduce = commands.add_parser(
+        "reproduce",
+        help="run one of the paper's experiments",
+        description="Run one of the paper's experiments and compare with its numbers.",
+    )
+    reproduce.add_argument("experiment", choices=list(RECIPES))
+    sizes = reproduce.add_mutually_exclusive_group()
+    sizes.add_argument("--quick", action="store_true", help="seconds-long smoke run")
+    sizes.add_argument("--full", action="store_true", help="the paper's sizes (for a GPU)")
+    reproduce.add_argument("--seed", type=int, default=0)
+    reproduce.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    reproduce.add_argument("--out", help="output directory "
+                           "(default: sklearn-sb-results/EXPERIMENT)")
+    reproduce.add_argument("--scheduler", help="Dask scheduler address for grid searches")
+    reproduce.add_argument("--data-home", help="where fetch_mnist_cifar keeps its data")
+    reproduce.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    reproduce.set_defaults(run=_reproduce)
     describe = commands.add_parser(
         "describe",
         help="generate a synthetic dataset and summarize its blocks",

@@ -1,0 +1,188 @@
+"""Run a recipe: data, training, measurements, the table beside the paper, files."""
+
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+from sklearn.utils import Bunch
+from tqdm.auto import tqdm
+
+from ._recipes import RECIPES
+from ._steps import STEPS
+
+SIZES = ("quick", "default", "full")
+
+
+class Run:
+    """The state an experiment's steps share and fill in."""
+
+    def __init__(self, name, recipe, size, seed, device, scheduler, progress, data_home):
+        self.name = name
+        self.recipe = recipe
+        self.size = size
+        self.seed = seed
+        self.scheduler = scheduler
+        self.progress = progress
+        self.data_home = data_home
+        self.options = _options_for(recipe, size)
+        self.model_params = {
+            **recipe.model,
+            **self.options.get("model", {}),
+            "max_epochs": recipe.max_epochs[size],
+            "random_state": seed,
+            "device": device,
+        }
+        self.results = {}
+        self.paper = dict(recipe.paper)
+        self.tables = {}
+        self.figures = {}
+
+    def record(self, metric, value, paper=None):
+        """Store one result; ``paper`` overrides the recipe's published value."""
+        self.results[metric] = value.item() if isinstance(value, np.generic) else value
+        if paper is not None:
+            self.paper[metric] = paper
+
+    def paper_value(self, metric):
+        if metric in self.paper:
+            return self.paper[metric]
+        return self.paper.get(metric.split(" (")[0], "")
+
+
+def _options_for(recipe, size):
+    """Step options with the size's overrides merged in (one level deep)."""
+    options = {key: value for key, value in recipe.options.items() if key not in SIZES}
+    for key, value in recipe.options.get(size, {}).items():
+        options[key] = {**options.get(key, {}), **value} if isinstance(value, dict) else value
+    return options
+
+
+def _load_data(run):
+    n_train, n_test = run.recipe.sizes[run.size]
+    if run.recipe.dataset == "mnist-cifar":
+        from ..datasets import fetch_mnist_cifar
+
+        options = dict(data_home=run.data_home, random_state=run.seed,
+                       verbose=int(run.progress))
+        train = fetch_mnist_cifar(subset="train", **options)
+        test = fetch_mnist_cifar(subset="test", **options)
+        rng = np.random.RandomState(run.seed)
+        keep_train = rng.permutation(len(train.target))[:n_train]
+        keep_test = rng.permutation(len(test.target))[:n_test]
+        run.data = train
+        run.X_train, run.y_train = train.data[keep_train], train.target[keep_train]
+        run.X_test, run.y_test = test.data[keep_test], test.target[keep_test]
+        return
+    from ..datasets._catalog import make_synthetic
+
+    n_features = run.options.get("n_features", run.recipe.n_features)
+    run.data = make_synthetic(run.recipe.dataset, n_train + n_test, n_features,
+                              random_state=run.seed)
+    run.X_train, run.X_test, run.y_train, run.y_test = train_test_split(
+        run.data.X, run.data.y, test_size=n_test, random_state=run.seed
+    )
+
+
+def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
+                   scheduler=None, data_home=None, progress=True):
+    """Reproduce one of the paper's experiments.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``RECIPES`` (``sklearn-sb list`` shows them).
+    size : {'quick', 'default', 'full'}, default='default'
+        'quick' is a seconds-long smoke run, 'default' fits a 2-core CPU in
+        a few minutes, 'full' uses the paper's sizes (meant for a GPU).
+    seed : int, default=0
+        Seeds the data, the networks and the measurements.
+    device : {'auto', 'cpu', 'cuda'}, default='auto'
+    out : str or path, default=None
+        Directory for ``results.csv``, ``results.json`` and the PNG figures;
+        None writes nothing.
+    scheduler : str, default=None
+        A Dask scheduler address: grid searches run on that cluster.
+    data_home : str, default=None
+        Where ``fetch_mnist_cifar`` keeps its data.
+    progress : bool, default=True
+        Show progress bars.
+
+    Returns
+    -------
+    result : :class:`~sklearn.utils.Bunch`
+        ``table`` (ours beside the paper), ``tables`` (extra tables such as
+        Table 2), ``results``, ``seconds`` and ``files``.
+
+    Examples
+    --------
+    >>> from sklearn_sb.experiments import run_experiment
+    >>> result = run_experiment("theorem1", size="quick", progress=False)
+    >>> result.results["linear / slab weight ratio"] > 5
+    True
+    """
+    if name not in RECIPES:
+        raise ValueError(f"Unknown experiment {name!r}; choose one of {sorted(RECIPES)}.")
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {SIZES}; got {size!r}.")
+    recipe = RECIPES[name]
+    run = Run(name, recipe, size, seed, device, scheduler, progress, data_home)
+    start = time.perf_counter()
+    stages = [("data", _load_data)] + [
+        (step, lambda run, step=step: STEPS[step](run, run.options.get(step, {})))
+        for step in recipe.steps
+    ]
+    with tqdm(stages, desc=name, unit="step", disable=not progress, leave=False) as bar:
+        for stage, action in bar:
+            bar.set_postfix_str(stage)
+            action(run)
+    seconds = time.perf_counter() - start
+    table = pd.DataFrame(
+        {"ours": [run.results[m] for m in run.results],
+         "paper": [run.paper_value(m) for m in run.results]},
+        index=pd.Index(list(run.results), name="metric"),
+    )
+    files = _write(run, table, seconds, Path(out)) if out is not None else []
+    return Bunch(table=table, tables=run.tables, results=run.results, seconds=seconds,
+                 files=files, figures=run.figures)
+
+
+def _write(run, table, seconds, out):
+    out.mkdir(parents=True, exist_ok=True)
+    files = [out / "results.csv", out / "results.json"]
+    table.to_csv(files[0])
+    for name, extra in run.tables.items():
+        files.append(out / f"{name}.csv")
+        extra.to_csv(files[-1])
+    n_train, n_test = run.recipe.sizes[run.size]
+    summary = {
+        "experiment": run.name,
+        "description": run.recipe.description,
+        "size": run.size,
+        "n_train": n_train,
+        "n_test": n_test,
+        "seed": run.seed,
+        "model": {key: _jsonable(value) for key, value in run.model_params.items()},
+        "seconds": seconds,
+        "results": {key: _jsonable(value) for key, value in run.results.items()},
+        "paper": {key: run.paper_value(key) for key in run.results},
+        "tables": {name: json.loads(t.to_json(orient="index")) for name, t in run.tables.items()},
+    }
+    files[1].write_text(json.dumps(summary, indent=2))
+    for name, figure in run.figures.items():
+        files.append(out / name)
+        figure.savefig(files[-1], dpi=100, bbox_inches="tight")
+    return files
+
+
+def _jsonable(value):
+    if isinstance(value, (np.generic,)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return repr(value)

@@ -1,0 +1,175 @@
+"""Measurements an experiment runs after training, named in the recipes."""
+
+import contextlib
+import math
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GridSearchCV, ShuffleSplit
+
+from ..adversarial import (
+    AdversarialTraining,
+    PerturbationDisplay,
+    UniversalPerturbation,
+    robust_accuracy_score,
+)
+from ..ensemble import LogitEnsembleClassifier
+from ..inspection import (
+    LogitHistogramDisplay,
+    ProjectedBoundaryDisplay,
+    randomized_scores,
+)
+
+# Learning-rate rules a recipe may name instead of a number.
+LR_RULES = {"1/sqrt(log d)": lambda n_features: 1 / math.sqrt(math.log(n_features))}
+
+# Rows drawn for attacks and figures: enough for stable numbers, cheap on a CPU.
+_ATTACK_ROWS = 10_000
+
+
+def make_model(run, **overrides):
+    """The recipe's network, wrapped in an ensemble or adversarial training if asked."""
+    from .._classifier import SBNetClassifier
+
+    params = {**run.model_params, **overrides}
+    if params.get("lr") in LR_RULES:
+        params["lr"] = LR_RULES[params["lr"]](run.X_train.shape[1])
+    wrapper = run.options.get("wrapper", {})
+    if "adversarial" in wrapper:
+        params["adversarial"] = AdversarialTraining(**wrapper["adversarial"])
+    net = SBNetClassifier(**params)
+    if "ensemble" in wrapper:
+        return LogitEnsembleClassifier(net, n_estimators=wrapper["ensemble"],
+                                       random_state=run.seed)
+    return net
+
+
+def train(run, options):
+    run.model = make_model(run, verbose=int(run.progress))
+    run.model.fit(run.X_train, run.y_train)
+    run.record("train accuracy", run.model.score(run.X_train, run.y_train))
+    run.record("test accuracy", run.model.score(run.X_test, run.y_test))
+
+
+def randomized(run, options):
+    table = randomized_scores(
+        run.model, run.X_test, run.y_test, simple_features=run.data,
+        metrics=("accuracy", "roc_auc"), n_repeats=options.get("n_repeats", 3),
+        random_state=run.seed,
+    )
+    for condition in table.index:
+        run.record(f"{condition} AUC", table.loc[condition, "roc_auc_mean"])
+        run.record(f"{condition} accuracy", table.loc[condition, "accuracy_mean"])
+    run.figures["logits.png"] = LogitHistogramDisplay.from_estimator(
+        run.model, run.X_test, run.y_test, simple_features=run.data, random_state=run.seed
+    ).figure_
+
+
+def boundary(run, options):
+    run.figures["boundary.png"] = ProjectedBoundaryDisplay.from_estimator(
+        run.model, run.X_test, run.y_test, simple_features=run.data, random_state=run.seed
+    ).figure_
+
+
+def uap(run, options):
+    eps = options["eps"]
+    X_fit, y_fit = run.X_train[:_ATTACK_ROWS], run.y_train[:_ATTACK_ROWS]
+    for method in ("sgd", "svd"):
+        perturbation = UniversalPerturbation(run.model, eps=eps, method=method,
+                                             random_state=run.seed).fit(X_fit, y_fit)
+        attacked = run.model.score(perturbation.transform(run.X_test), run.y_test)
+        run.record(f"accuracy under UAP ({method}, l2 eps {eps})", attacked)
+        run.record(f"UAP budget on S ({method})", perturbation.budget_fraction(run.data))
+        if method == "sgd":
+            run.figures["uap.png"] = PerturbationDisplay.from_estimator(
+                perturbation, simple_features=run.data
+            ).figure_
+    run.record(
+        f"robust accuracy (PGD, l2 eps {eps})",
+        robust_accuracy_score(run.model, run.X_test[:_ATTACK_ROWS],
+                              run.y_test[:_ATTACK_ROWS], eps=eps, random_state=run.seed),
+    )
+
+
+def table2(run, options):
+    """Table 2: a grid search per architecture, selected by validation accuracy."""
+    rows = []
+    for width, depth in options["architectures"]:
+        search = GridSearchCV(
+            make_model(run, module__width=width, module__depth=depth),
+            options["grid"],
+            cv=ShuffleSplit(n_splits=1, test_size=options["validation_fraction"],
+                            random_state=run.seed),
+            n_jobs=-1 if run.scheduler else None,
+        )
+        with _search_backend(run.scheduler):
+            search.fit(run.X_train, run.y_train)
+        best = search.best_estimator_
+        scores = randomized_scores(best, run.X_test, run.y_test, simple_features=run.data,
+                                   metrics="accuracy", n_repeats=3, random_state=run.seed)
+        rows.append({
+            "architecture": f"FCN({width}, {depth})",
+            "train": best.score(run.X_train, run.y_train),
+            "test": scores.loc["standard", "accuracy_mean"],
+            "S^c-randomized": scores.loc["S^c-randomized", "accuracy_mean"],
+            "S-randomized": scores.loc["S-randomized", "accuracy_mean"],
+            "validation": search.best_score_,
+            "best parameters": ", ".join(f"{k}={v}" for k, v in search.best_params_.items()),
+        })
+    table = pd.DataFrame(rows).set_index("architecture")
+    run.tables["table2"] = table
+    for column in ("train", "test", "S^c-randomized", "S-randomized"):
+        run.record(column, f"{table[column].min():.3f}-{table[column].max():.3f}")
+    run.figures["table2.png"] = _table2_figure(table)
+
+
+def _search_backend(scheduler):
+    if scheduler is None:
+        return contextlib.nullcontext()
+    from ..parallel import dask_backend
+
+    return dask_backend(scheduler)
+
+
+def _table2_figure(table):
+    import matplotlib.pyplot as plt
+
+    columns = ["train", "test", "S^c-randomized", "S-randomized"]
+    figure, ax = plt.subplots(figsize=(7, 3.5))
+    table[columns].plot.bar(ax=ax, rot=0, ylim=(0.4, 1.02))
+    ax.set_ylabel("accuracy")
+    ax.legend(loc="lower left", fontsize="small")
+    figure.tight_layout()
+    return figure
+
+
+def theorem1(run, options):
+    """The weights of the Theorem 1 network on each coordinate of LSN data."""
+    import matplotlib.pyplot as plt
+
+    weights = run.model.module_.hidden.weight.detach().abs().cpu().numpy()
+    k, d = weights.shape
+    linear, slab = weights[:, 0].mean(), weights[:, 1].mean()
+    initial = math.sqrt(2 / math.pi) / math.sqrt(d * k * math.log(d) ** 4)
+    run.record("mean |w| on the linear coordinate", linear, f"~{2 / math.sqrt(k):.3f} (2/sqrt(k))")
+    run.record("mean |w| on the 3-slab coordinate", slab, f"~{initial:.4f} (initial size)")
+    run.record("mean |w| on the noise coordinates", weights[:, 2:].mean(), f"~{initial:.4f}")
+    run.record("linear / slab weight ratio", linear / slab, f"~{math.sqrt(d):.1f} (sqrt(d))")
+    figure, ax = plt.subplots(figsize=(6, 3))
+    shown = min(d, 20)
+    ax.bar(np.arange(shown), weights[:, :shown].mean(axis=0),
+           color=["tab:red", "tab:blue"] + ["tab:gray"] * (shown - 2))
+    ax.set_xlabel("coordinate (0 linear, 1 3-slab, then noise)")
+    ax.set_ylabel("mean |w|")
+    figure.tight_layout()
+    run.figures["weights.png"] = figure
+
+
+STEPS = {
+    "train": train,
+    "randomized": randomized,
+    "boundary": boundary,
+    "uap": uap,
+    "table2": table2,
+    "theorem1": theorem1,
+}
