@@ -58,6 +58,19 @@ class AdversarialTraining(BaseEstimator):
 
         The module is evaluated in evaluation mode; only the inputs receive
         gradients.
+
+        Parameters
+        ----------
+        net : SBNetClassifier
+            The network being trained (its ``module_``).
+        X : torch.Tensor
+            A training batch, on the network's device.
+        y : torch.Tensor
+            Its labels, as class indices.
+
+        Returns
+        -------
+        X_adv : torch.Tensor
         """
         self._validate_params()
         caller = type(self).__name__

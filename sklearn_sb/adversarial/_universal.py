@@ -266,7 +266,16 @@ class UniversalPerturbation(TransformerMixin, BaseEstimator):
         return float(np.linalg.norm(delta_Z[block]) / np.linalg.norm(delta_Z))
 
     def get_feature_names_out(self, input_features=None):
-        """The input feature names, unchanged."""
+        """The input feature names, unchanged.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+
+        Returns
+        -------
+        names : ndarray of str
+        """
         check_is_fitted(self)
         return _check_feature_names_in(self, input_features, generate_names=True)
 

@@ -7,9 +7,10 @@ from .._batching import dataset_tensors
 
 
 class StopAtTarget(Callback):
-    """Stop when training accuracy >= ``accuracy`` or training loss < ``loss``.
+    """Stop training at a target training accuracy or loss.
 
-    The paper's stopping rule: after every epoch the network is evaluated on
+    Training stops once the training accuracy reaches ``accuracy`` or the
+    training loss falls below ``loss``. The paper's stopping rule: after every epoch the network is evaluated on
     the whole training set (in evaluation mode, without gradients) and
     training stops as soon as a target is met. The metrics are recorded in
     the history as ``train_acc`` and ``train_full_loss``, and

@@ -15,6 +15,15 @@ def positive_logits(estimator, X):
 
     ``predict_logits(X)[:, 1]`` for :class:`~sklearn_sb.SBNetClassifier`,
     else ``decision_function(X)``, else the log-odds of ``predict_proba``.
+
+    Parameters
+    ----------
+    estimator : fitted binary classifier
+    X : array-like of shape (n_samples, n_features)
+
+    Returns
+    -------
+    logits : ndarray of shape (n_samples,)
     """
     if hasattr(estimator, "predict_logits"):
         return estimator.predict_logits(X)[:, 1].astype(np.float64)

@@ -21,6 +21,9 @@ class BinaryHingeLoss(nn.Module):
     tensor(0.7500)
     """
 
+    def __init__(self):
+        super().__init__()
+
     def forward(self, logits, target):
         margin = logits[:, 1] - logits[:, 0]
         sign = 2 * target.to(margin.dtype) - 1

@@ -1,0 +1,70 @@
+"""Sphinx configuration of the sklearn-sb documentation."""
+
+import os
+import sys
+
+import sklearn_sb
+
+sys.path.insert(0, os.path.abspath(".."))
+
+project = "sklearn-sb"
+author = "The sklearn-sb developers"
+copyright = "2026, The sklearn-sb developers"
+version = release = sklearn_sb.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "matplotlib.sphinxext.plot_directive",
+    "sphinx_gallery.gen_gallery",
+]
+
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py",
+                    "auto_examples/*.zip", "auto_examples/*.md5", "sg_execution_times.rst"]
+html_theme = "pydata_sphinx_theme"
+html_title = "sklearn-sb"
+html_theme_options = {"navigation_with_keys": False}
+
+autosummary_generate = True
+# Class pages show the members a class defines itself; the methods it
+# inherits from skorch, torch or scikit-learn are documented there.
+autodoc_inherit_docstrings = False
+numpydoc_show_class_members = False
+# Our own docstrings are checked: undocumented, unknown or malformed
+# parameters are build errors under -W.
+numpydoc_validation_checks = {"PR01", "PR02", "PR10"}
+numpydoc_validation_exclude = {
+    r"\.__init__$",
+    r"\.set_params$",
+    r"\.get_params$",
+    r"\.set_output$",
+    r"\.set_fit_request$",
+    r"\.set_partial_fit_request$",
+    r"\.set_score_request$",
+    r"\.set_transform_request$",
+    r"\.get_metadata_routing$",
+    r"\.fit_transform$",
+    r"\.score$",
+}
+
+intersphinx_mapping = {}
+
+plot_include_source = True
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 90)]
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "abort_on_example_error": True,
+    "matplotlib_animations": False,
+    "within_subsection_order": "FileNameSortKey",
+    "download_all_examples": False,
+    "reference_url": {"sklearn_sb": None},
+}
