@@ -200,7 +200,6 @@ class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstima
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
-        tags.requires_fit = True
         return tags
 
 
