@@ -15,6 +15,7 @@ _PUBLIC_NAMES = {
     "make_lms": "sklearn_sb.datasets",
     "make_slabs": "sklearn_sb.datasets",
     "make_lsn": "sklearn_sb.datasets",
+    "fetch_mnist_cifar": "sklearn_sb.datasets",
     "SBNetClassifier": "sklearn_sb._classifier",
     "RandomizedFeatureScorer": "sklearn_sb.inspection",
     "randomized_scores": "sklearn_sb.inspection",

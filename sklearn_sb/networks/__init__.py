@@ -3,6 +3,7 @@
 from ._cnn import CNN
 from ._fcn import FCN
 from ._gru import GRU
+from ._image import DenseNet121, GoogLeNet, MobileNetV2, ResNet18, ResNet50
 from ._registry import available_networks, get_network, register_network
 from ._small_cnn import SmallCNN
 from ._theorem1 import BinaryHingeLoss, Theorem1Net
@@ -12,6 +13,11 @@ __all__ = [
     "FCN",
     "GRU",
     "BinaryHingeLoss",
+    "DenseNet121",
+    "GoogLeNet",
+    "MobileNetV2",
+    "ResNet18",
+    "ResNet50",
     "SmallCNN",
     "Theorem1Net",
     "available_networks",
