@@ -101,7 +101,8 @@ def _reproduce(args):
     try:
         result = run_experiment(
             args.experiment, size=size, seed=args.seed, device=args.device, out=out,
-            scheduler=args.scheduler, data_home=args.data_home, progress=not args.no_progress,
+            scheduler=args.scheduler, data_home=args.data_home,
+            download_if_missing=not args.no_download, progress=not args.no_progress,
         )
     except OSError as error:
         print(f"sklearn-sb reproduce {args.experiment}: {error}", file=sys.stderr)
@@ -144,6 +145,8 @@ def build_parser():
                            "(default: sklearn-sb-results/EXPERIMENT)")
     reproduce.add_argument("--scheduler", help="Dask scheduler address for grid searches")
     reproduce.add_argument("--data-home", help="where fetch_mnist_cifar keeps its data")
+    reproduce.add_argument("--no-download", action="store_true",
+                           help="fail instead of downloading MNIST and CIFAR-10")
     reproduce.add_argument("--no-progress", action="store_true", help="hide progress bars")
     reproduce.set_defaults(run=_reproduce)
     describe = commands.add_parser(

@@ -20,7 +20,8 @@ SIZES = ("quick", "default", "full")
 class Run:
     """The state an experiment's steps share and fill in."""
 
-    def __init__(self, name, recipe, size, seed, device, scheduler, progress, data_home):
+    def __init__(self, name, recipe, size, seed, device, scheduler, progress, data_home,
+                 download_if_missing):
         self.name = name
         self.recipe = recipe
         self.size = size
@@ -28,6 +29,7 @@ class Run:
         self.scheduler = scheduler
         self.progress = progress
         self.data_home = data_home
+        self.download_if_missing = download_if_missing
         self.options = _options_for(recipe, size)
         self.model_params = {
             **recipe.model,
@@ -67,6 +69,7 @@ def _load_data(run):
         from ..datasets import fetch_mnist_cifar
 
         options = dict(data_home=run.data_home, random_state=run.seed,
+                       download_if_missing=run.download_if_missing,
                        verbose=int(run.progress))
         train = fetch_mnist_cifar(subset="train", **options)
         test = fetch_mnist_cifar(subset="test", **options)
@@ -88,7 +91,7 @@ def _load_data(run):
 
 
 def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
-                   scheduler=None, data_home=None, progress=True):
+                   scheduler=None, data_home=None, download_if_missing=True, progress=True):
     """Reproduce one of the paper's experiments.
 
     Parameters
@@ -108,6 +111,8 @@ def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
         A Dask scheduler address: grid searches run on that cluster.
     data_home : str, default=None
         Where ``fetch_mnist_cifar`` keeps its data.
+    download_if_missing : bool, default=True
+        Let ``fetch_mnist_cifar`` download MNIST and CIFAR-10 when needed.
     progress : bool, default=True
         Show progress bars.
 
@@ -129,7 +134,8 @@ def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}; got {size!r}.")
     recipe = RECIPES[name]
-    run = Run(name, recipe, size, seed, device, scheduler, progress, data_home)
+    run = Run(name, recipe, size, seed, device, scheduler, progress, data_home,
+              download_if_missing)
     start = time.perf_counter()
     stages = [("data", _load_data)] + [
         (step, lambda run, step=step: STEPS[step](run, run.options.get(step, {})))

@@ -113,3 +113,20 @@ def test_runner_rejects_unknown_names_and_sizes():
         run_experiment("lms6")
     with pytest.raises(ValueError, match="size"):
         run_experiment("lms5", size="huge")
+
+
+def test_mnist_cifar_without_data_exits_with_how_to_get_it(tmp_path, capsys):
+    code = main(["reproduce", "mnist-cifar", "--quick", "--no-download", "--no-progress",
+                 "--data-home", str(tmp_path / "empty"), "--out", str(tmp_path / "out")])
+    assert code == 1
+    assert "download_if_missing" in capsys.readouterr().err
+
+
+def test_mnist_cifar_end_to_end_on_tiny_sources(torchvision_sources, tmp_path, capsys):
+    code = main(["reproduce", "mnist-cifar", "--quick", "--no-progress",
+                 "--data-home", str(tmp_path / "data"), "--out", str(tmp_path / "out")])
+    assert code == 0
+    summary = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert summary["experiment"] == "mnist-cifar"
+    assert {"standard AUC", "S-randomized AUC", "S^c-randomized AUC"} <= summary["results"].keys()
+    assert (tmp_path / "out" / "logits.png").exists()
