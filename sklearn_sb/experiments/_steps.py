@@ -102,7 +102,7 @@ def table2(run, options):
                             random_state=run.seed),
             n_jobs=-1 if run.scheduler else None,
         )
-        with _search_backend(run.scheduler):
+        with _search_backend(run.scheduler, [run.X_train, run.y_train]):
             search.fit(run.X_train, run.y_train)
         best = search.best_estimator_
         scores = randomized_scores(best, run.X_test, run.y_test, simple_features=run.data,
@@ -123,12 +123,13 @@ def table2(run, options):
     run.figures["table2.png"] = _table2_figure(table)
 
 
-def _search_backend(scheduler):
+def _search_backend(scheduler, data):
+    """Run grid searches on the Dask cluster at ``scheduler``, if given."""
     if scheduler is None:
         return contextlib.nullcontext()
     from ..parallel import dask_backend
 
-    return dask_backend(scheduler)
+    return dask_backend(scheduler, scatter=data)
 
 
 def _table2_figure(table):
