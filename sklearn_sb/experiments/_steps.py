@@ -1,6 +1,7 @@
 """Measurements an experiment runs after training, named in the recipes."""
 
 import contextlib
+import itertools
 import math
 
 import numpy as np
@@ -94,15 +95,15 @@ def uap(run, options):
 def table2(run, options):
     """Table 2: a grid search per architecture, selected by validation accuracy."""
     rows = []
+    # Precomputed splits can be scattered with the data: every input of the
+    # search then survives the loss of a cluster worker.
+    splits = list(ShuffleSplit(n_splits=1, test_size=options["validation_fraction"],
+                               random_state=run.seed).split(run.X_train))
+    inputs = [run.X_train, run.y_train, *itertools.chain.from_iterable(splits)]
     for width, depth in options["architectures"]:
-        search = GridSearchCV(
-            make_model(run, module__width=width, module__depth=depth),
-            options["grid"],
-            cv=ShuffleSplit(n_splits=1, test_size=options["validation_fraction"],
-                            random_state=run.seed),
-            n_jobs=-1 if run.scheduler else None,
-        )
-        with _search_backend(run.scheduler, [run.X_train, run.y_train]):
+        search = GridSearchCV(make_model(run, module__width=width, module__depth=depth),
+                              options["grid"], cv=splits)
+        with _search_backend(run.scheduler, inputs):
             search.fit(run.X_train, run.y_train)
         best = search.best_estimator_
         scores = randomized_scores(best, run.X_test, run.y_test, simple_features=run.data,

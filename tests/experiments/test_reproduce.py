@@ -130,3 +130,9 @@ def test_mnist_cifar_end_to_end_on_tiny_sources(torchvision_sources, tmp_path, c
     assert summary["experiment"] == "mnist-cifar"
     assert {"standard AUC", "S-randomized AUC", "S^c-randomized AUC"} <= summary["results"].keys()
     assert (tmp_path / "out" / "logits.png").exists()
+
+
+def test_table2_search_runs_on_a_dask_cluster_with_the_same_results(tmp_path):
+    serial = run_experiment("noisy-lms7", size="quick", progress=False)
+    on_cluster = run_experiment("noisy-lms7", size="quick", scheduler="local:2", progress=False)
+    assert on_cluster.tables["table2"].equals(serial.tables["table2"])
