@@ -107,7 +107,7 @@ def _reproduce(args):
     except OSError as error:
         print(f"sklearn-sb reproduce {args.experiment}: {error}", file=sys.stderr)
         return 1
-    with pd.option_context("display.float_format", "{:.3f}".format, "display.width", 120):
+    with pd.option_context("display.float_format", "{:.4g}".format, "display.width", 120):
         print()
         print(result.table.to_string())
         for name, table in result.tables.items():

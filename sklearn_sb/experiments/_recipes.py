@@ -1,7 +1,8 @@
 """The paper's experiments as data: one recipe per experiment.
 
 A recipe names a dataset, its sizes (``quick`` for smoke runs, ``default``
-for a 2-core CPU in a few minutes, ``full`` for the paper's sizes), the
+for a 2-core CPU in at most 3 minutes, ``full`` for the paper's sizes and
+search grids, meant for a GPU), the
 network and its training recipe (DESIGN.md section 6), the measurement
 steps to run after training, and the published numbers to print beside
 ours. The runner (``_runner.py``) interprets recipes; nothing here is code.
@@ -63,7 +64,7 @@ RECIPES = {
     "lms5": Recipe(
         description="LMS-5, FCN(100, 2): extreme simplicity bias (Table 1, Figure 3a)",
         dataset="lms5",
-        sizes={"quick": (4_000, 1_000), "default": (50_000, 10_000),
+        sizes={"quick": (4_000, 1_000), "default": (100_000, 10_000),
                "full": (100_000, 10_000)},
         model=_SGD_FCN_100_2,
         max_epochs={"quick": 5, "default": 30, "full": 100},
@@ -83,7 +84,7 @@ RECIPES = {
     "noisy-lms7": Recipe(
         description="noisy LMS-7, FCNs of depth 1-2 and width 100-300 (Table 2)",
         dataset="noisy-lms7",
-        sizes={"quick": (4_000, 2_000), "default": (10_000, 5_000),
+        sizes={"quick": (4_000, 2_000), "default": (40_000, 10_000),
                "full": (40_000, 10_000)},
         model={"module": "fcn", "lr": 0.1, "batch_size": 256,
                "optimizer__momentum": 0.9, "optimizer__weight_decay": 5e-4,
@@ -108,7 +109,7 @@ RECIPES = {
     "lms5-uap": Recipe(
         description="LMS-5, FCN(200, 1): universal perturbations attack S alone (Figure 4)",
         dataset="lms5",
-        sizes={"quick": (4_000, 1_000), "default": (50_000, 10_000),
+        sizes={"quick": (4_000, 1_000), "default": (100_000, 10_000),
                "full": (100_000, 10_000)},
         model={**_UAP_FCN_200_1, "target_loss": 0.01},
         max_epochs={"quick": 5, "default": 30, "full": 100},
@@ -132,7 +133,7 @@ RECIPES = {
     "ensembles": Recipe(
         description="LMS-5, 3 independently trained FCN(100, 2), logits averaged",
         dataset="lms5",
-        sizes={"quick": (4_000, 1_000), "default": (50_000, 10_000),
+        sizes={"quick": (4_000, 1_000), "default": (100_000, 10_000),
                "full": (100_000, 10_000)},
         model=_SGD_FCN_100_2,
         max_epochs={"quick": 5, "default": 30, "full": 100},
@@ -143,7 +144,7 @@ RECIPES = {
     "adversarial": Recipe(
         description="LMS-5, FCN(100, 2) trained on PGD examples only",
         dataset="lms5",
-        sizes={"quick": (4_000, 1_000), "default": (20_000, 5_000),
+        sizes={"quick": (4_000, 1_000), "default": (100_000, 10_000),
                "full": (100_000, 10_000)},
         model=_SGD_FCN_100_2,
         max_epochs={"quick": 5, "default": 20, "full": 100},
@@ -168,7 +169,7 @@ RECIPES = {
         options={"quick": {"n_features": 50}},
         paper={"mean |w| on the linear coordinate": "~2/sqrt(k)",
                "mean |w| on the 3-slab coordinate": "~initial size",
-               "linear / slab weight ratio": "~sqrt(d)"},
+               "linear / slab weight ratio": "~sqrt(d), up to log factors"},
     ),
     "mnist-cifar": Recipe(
         description="MNIST-CIFAR: MNIST (simple) stacked on CIFAR-10 (complex); needs the data",

@@ -80,7 +80,7 @@ def test_paper_numbers_are_printed_beside_ours(capsys, tmp_path):
     assert main(["reproduce", "theorem1", "--quick", "--no-progress", "--out",
                  str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "ours" in out and "paper" in out and "2/sqrt(k)" in out
+    assert "ours" in out and "paper" in out and "2/sqrt(k) over the initial size" in out
     assert f"Wrote 4 files to {tmp_path}" in out
 
 
