@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn_sb.datasets import fetch_mnist_cifar
 from sklearn_sb.datasets._cache import read_arrays, write_arrays
 
-from .conftest import CIFAR_COUNTS, MNIST_COUNTS
+from ..conftest import CIFAR_COUNTS, MNIST_COUNTS
 
 QUIET = {"verbose": 0, "n_retries": 0, "delay": 0}
 
