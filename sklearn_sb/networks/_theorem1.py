@@ -32,7 +32,7 @@ class BinaryHingeLoss(nn.Module):
 
 @register_network("theorem1")
 class Theorem1Net(nn.Module):
-    """``f(x) = sum_j v_j ReLU(w_j . x)`` with fixed output weights (Theorem 1).
+    """``f(x) = sum_j v_j ReLU(w_j^T x)`` with fixed output weights (Theorem 1).
 
     ``n_hidden = k`` hidden units without biases; the output weights
     ``v_j = ±1/sqrt(k)`` (the first half positive) are a buffer, not trained;
