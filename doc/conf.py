@@ -66,5 +66,4 @@ sphinx_gallery_conf = {
     "matplotlib_animations": False,
     "within_subsection_order": "FileNameSortKey",
     "download_all_examples": False,
-    "reference_url": {"sklearn_sb": None},
 }
