@@ -107,7 +107,7 @@ def _reproduce(args):
     except OSError as error:
         print(f"sklearn-sb reproduce {args.experiment}: {error}", file=sys.stderr)
         return 1
-    with pd.option_context("display.float_format", "{:.4g}".format, "display.width", 120):
+    with pd.option_context("display.float_format", _format_number, "display.width", 120):
         print()
         print(result.table.to_string())
         for name, table in result.tables.items():
@@ -116,6 +116,11 @@ def _reproduce(args):
     print(f"\n{result.seconds:.1f} s. Wrote {len(result.files)} files to {out}/: "
           f"{', '.join(f.name for f in result.files)}")
     return 0
+
+
+def _format_number(value):
+    """Three decimals, or three significant digits for values below 0.01."""
+    return f"{value:.3f}" if value == 0 or abs(value) >= 0.01 else f"{value:.3g}"
 
 
 def build_parser():
