@@ -274,11 +274,6 @@ class SBNetClassifier(NeuralNetClassifier):
                 f"torch.nn.Module subclass. Got {self.module!r} instead."
             )
 
-    def _module_class(self):
-        if isinstance(self.module, str):
-            return get_network(self.module)
-        return self.module if isinstance(self.module, type) else type(self.module)
-
     def initialize_module(self):
         kwargs = self.get_params_for("module")
         module = self.module
