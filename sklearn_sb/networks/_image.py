@@ -7,10 +7,9 @@ take the 3 x 64 x 32 MNIST-CIFAR images, or any other size. torchvision is
 imported when a network is built, not when this module is.
 """
 
-import math
-
 from torch import nn
 
+from ._image_input import ImageInput
 from ._registry import register_network
 
 
@@ -28,32 +27,7 @@ def _kaiming_fan_out(weight):
     nn.init.kaiming_normal_(weight, mode="fan_out", nonlinearity="relu")
 
 
-class _ImageNetwork(nn.Module):
-    """Shape checks, and flat rows reshaped to images before ``self.backbone``."""
-
-    def __init__(self, n_features, input_shape):
-        super().__init__()
-        input_shape = tuple(input_shape)
-        name = type(self).__name__
-        if len(input_shape) != 3:
-            raise ValueError(
-                f"{name} reads images of shape (channels, height, width); got "
-                f"input_shape={input_shape}."
-            )
-        if n_features is not None and n_features != math.prod(input_shape):
-            raise ValueError(
-                f"{name} reads images of shape {input_shape} "
-                f"({math.prod(input_shape)} values) but the data has "
-                f"{n_features} features; set module__input_shape to the shape "
-                "of one image."
-            )
-        self.input_shape = input_shape
-
-    def forward(self, x):
-        return self.backbone(x.reshape(len(x), *self.input_shape))
-
-
-class _ResNet(_ImageNetwork):
+class _ResNet(ImageInput):
     def __init__(self, depth, n_features, n_classes, input_shape):
         super().__init__(n_features, input_shape)
         from torchvision import models
@@ -123,7 +97,7 @@ class ResNet50(_ResNet):
 
 
 @register_network("mobilenet_v2")
-class MobileNetV2(_ImageNetwork):
+class MobileNetV2(ImageInput):
     """CIFAR-style MobileNetV2 on torchvision's definition (about 2.2M weights).
 
     The first convolution has stride 1 instead of 2; the inverted residual
@@ -160,7 +134,7 @@ class MobileNetV2(_ImageNetwork):
 
 
 @register_network("googlenet")
-class GoogLeNet(_ImageNetwork):
+class GoogLeNet(ImageInput):
     """CIFAR-style GoogLeNet on torchvision's definition (about 5.6M weights).
 
     torchvision's GoogLeNet without auxiliary classifiers and without input
@@ -205,7 +179,7 @@ class GoogLeNet(_ImageNetwork):
 
 
 @register_network("densenet121")
-class DenseNet121(_ImageNetwork):
+class DenseNet121(ImageInput):
     """CIFAR-style DenseNet-121 on torchvision's definition (about 6.9M weights).
 
     The first convolution is 3x3 with stride 1 and the max-pool after it is

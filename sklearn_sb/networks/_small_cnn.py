@@ -1,14 +1,13 @@
 """A small image CNN that trains in seconds on a CPU."""
 
-import math
-
 from torch import nn
 
+from ._image_input import ImageInput
 from ._registry import register_network
 
 
 @register_network("small_cnn")
-class SmallCNN(nn.Module):
+class SmallCNN(ImageInput):
     """Three 3x3 convolutions (ReLU, two max-pools), global pooling, a linear head.
 
     Made for the 3 x 64 x 32 MNIST-CIFAR images, it accepts any image shape
@@ -38,24 +37,12 @@ class SmallCNN(nn.Module):
 
     def __init__(self, n_features=None, n_classes=2, input_shape=(3, 64, 32),
                  channels=(16, 32, 64)):
-        super().__init__()
-        input_shape = tuple(input_shape)
-        if n_features is not None and n_features != math.prod(input_shape):
-            raise ValueError(
-                f"SmallCNN reads images of shape {input_shape} "
-                f"({math.prod(input_shape)} values) but the data has "
-                f"{n_features} features; set module__input_shape to the shape "
-                "of one image."
-            )
+        super().__init__(n_features, input_shape)
         c1, c2, c3 = channels
-        self.input_shape = input_shape
-        self.layers = nn.Sequential(
-            nn.Conv2d(input_shape[0], c1, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        self.backbone = nn.Sequential(
+            nn.Conv2d(self.input_shape[0], c1, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(c1, c2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
             nn.Conv2d(c2, c3, 3, padding=1), nn.ReLU(),
             nn.AdaptiveAvgPool2d(1), nn.Flatten(),
             nn.Linear(c3, n_classes),
         )
-
-    def forward(self, x):
-        return self.layers(x.reshape(len(x), *self.input_shape))
