@@ -5,9 +5,8 @@ import pandas as pd
 from scipy.stats import ks_2samp
 from sklearn.utils import Bunch, check_random_state
 
-from ._blocks import check_rotation, complement, resolve_block, unpack_dataset
 from ._randomize import randomize_block
-from ._scores import CONDITIONS, _validated_inputs
+from ._scores import CONDITIONS, _validated_blocks, _validated_inputs
 
 
 def positive_logits(estimator, X):
@@ -76,21 +75,16 @@ def randomized_logits(estimator, X, y, *, simple_features, rotation=None, random
     >>> result.summary.round(1)["class_ks"].tolist()
     [1.0, 0.0, 1.0]
     """
-    simple_features, rotation = unpack_dataset(simple_features, rotation)
     X, y = _validated_inputs(estimator, X, y, [])
     classes = np.unique(y)
     if len(classes) != 2:
         raise ValueError(f"randomized_logits needs binary y; got classes {classes.tolist()}.")
-    n_features = X.shape[1]
-    simple = resolve_block(simple_features, n_features, name="simple_features")
-    rotation = check_rotation(rotation, n_features)
+    simple, rest, rotation = _validated_blocks(X, simple_features, rotation)
     rng = check_random_state(random_state)
     data = {
         "standard": X,
         "S-randomized": randomize_block(X, simple, rotation, rng.permutation(len(X))),
-        "S^c-randomized": randomize_block(
-            X, complement(simple, n_features), rotation, rng.permutation(len(X))
-        ),
+        "S^c-randomized": randomize_block(X, rest, rotation, rng.permutation(len(X))),
     }
     logits = {condition: positive_logits(estimator, data[condition]) for condition in CONDITIONS}
     positive = y == classes[1]

@@ -2,11 +2,9 @@
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._blocks import check_rotation, complement, resolve_block, unpack_dataset
 from ._logits import positive_logits
-from ._scores import coordinatewise_randomized_scores
+from ._scores import _validated_blocks, _validated_inputs, coordinatewise_randomized_scores
 
 
 class ProjectedBoundaryDisplay:
@@ -90,16 +88,8 @@ class ProjectedBoundaryDisplay:
         -------
         display : ProjectedBoundaryDisplay
         """
-        check_is_fitted(estimator)
-        simple_features, rotation = unpack_dataset(simple_features, rotation)
-        X = check_array(X, dtype="numeric")
-        y = np.asarray(y)
-        n_features = X.shape[1]
-        simple = resolve_block(simple_features, n_features, name="simple_features")
-        rotation = check_rotation(rotation, n_features)
-        others = complement(simple, n_features)
-        if others.size == 0:
-            raise ValueError("simple_features covers every feature: no S^c coordinate.")
+        X, y = _validated_inputs(estimator, X, y, [])
+        simple, others, rotation = _validated_blocks(X, simple_features, rotation)
         rng = check_random_state(random_state)
         subset = rng.choice(len(X), size=min(max_points, len(X)), replace=False)
         X_sub, y_sub = X[subset], y[subset]

@@ -27,6 +27,17 @@ def _validated_inputs(estimator, X, y, metrics):
     return X, y
 
 
+def _validated_blocks(X, simple_features, rotation):
+    """S, S^c and the rotation, from the arguments or a dataset Bunch."""
+    simple_features, rotation = unpack_dataset(simple_features, rotation)
+    n_features = X.shape[1]
+    simple = resolve_block(simple_features, n_features, name="simple_features")
+    rest = complement(simple, n_features)
+    if rest.size == 0:
+        raise ValueError("simple_features covers every feature: S^c would be empty.")
+    return simple, rest, check_rotation(rotation, n_features)
+
+
 @validate_params(
     {
         "estimator": [object],
@@ -104,17 +115,9 @@ def randomized_scores(
     [1.0, 0.5, 1.0]
     """
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
-    simple_features, rotation = unpack_dataset(simple_features, rotation)
     X, y = _validated_inputs(estimator, X, y, metrics)
-    n_features = X.shape[1]
-    simple = resolve_block(simple_features, n_features, name="simple_features")
-    blocks = {
-        "S-randomized": simple,
-        "S^c-randomized": complement(simple, n_features),
-    }
-    if blocks["S^c-randomized"].size == 0:
-        raise ValueError("simple_features covers every feature: S^c would be empty.")
-    rotation = check_rotation(rotation, n_features)
+    simple, rest, rotation = _validated_blocks(X, simple_features, rotation)
+    blocks = {"S-randomized": simple, "S^c-randomized": rest}
     scorer = check_scoring(estimator, scoring=metrics)
     rng = check_random_state(random_state)
 
