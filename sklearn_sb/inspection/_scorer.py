@@ -173,7 +173,8 @@ class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstima
         check_is_fitted(estimator)
         columns = X.columns if isinstance(X, pd.DataFrame) else None
         # Only what randomizing needs: the estimator validates X itself.
-        values = check_array(X, dtype=input_dtype(estimator, X), ensure_all_finite=False)
+        values = check_array(X, dtype="numeric", ensure_all_finite=False)
+        dtype = input_dtype(estimator)
         features, rotation = self._resolve(values.shape[1])
         check_targets_for_metric(self.metric, y)
         scorer = fast_metric(self.metric, estimator)
@@ -182,7 +183,7 @@ class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstima
         rng = check_random_state(self.random_state)
         scores = []
         for _ in range(self.n_repeats):
-            randomized = self._randomized(values, features, rotation, rng)
+            randomized = self._randomized(values, features, rotation, rng, dtype=dtype)
             if columns is not None:
                 randomized = pd.DataFrame(randomized, columns=columns, index=X.index)
             scores.append(scorer(estimator, randomized, y))
@@ -193,9 +194,8 @@ class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstima
         return block, check_rotation(self.rotation, n_features)
 
     @staticmethod
-    def _randomized(X, features, rotation, rng):
-        randomized = randomize_block(X, features, rotation, rng.permutation(len(X)))
-        return randomized.astype(X.dtype, copy=False) if X.dtype.kind == "f" else randomized
+    def _randomized(X, features, rotation, rng, *, dtype=None):
+        return randomize_block(X, features, rotation, rng.permutation(len(X)), dtype=dtype)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -203,15 +203,14 @@ class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstima
         return tags
 
 
-def input_dtype(estimator, X):
-    """The dtype to randomize ``X`` in: the one ``estimator`` computes in, if it says.
+def input_dtype(estimator):
+    """The dtype to randomize ``X`` into: the one ``estimator`` computes in, if it says.
 
     Networks compute in float32 (``SBNetClassifier._input_dtype``); a
     randomized copy made directly in float32 moves half the memory and
-    spares the estimator its own conversion. Otherwise X's dtype is kept.
+    spares the estimator its own conversion. Otherwise None: X's dtype.
     """
-    dtype = getattr(estimator, "_input_dtype", None)
-    return dtype if dtype is not None else "numeric"
+    return getattr(estimator, "_input_dtype", None)
 
 
 def check_targets_for_metric(metric, y):

@@ -54,3 +54,42 @@ def test_float32_data_is_randomized_in_float32(data):
         expected = randomize_block(data.X, np.array(block), data.rotation, permutation)
         assert randomized.dtype == np.float32
         np.testing.assert_allclose(randomized, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "layout",
+    [
+        lambda X: X.astype(">f8"),
+        np.asfortranarray,
+        lambda X: X[::-1].copy()[::-1],
+        lambda X: np.round(X * 10).astype(int),
+        lambda X: _read_only(X),
+    ],
+    ids=["big-endian", "fortran-order", "negative-strides", "integers", "read-only"],
+)
+def test_any_memory_layout_gives_the_float64_result(data, layout):
+    X = layout(data.X.copy())
+    assert not np.shares_memory(X, data.X)
+    permutation = np.random.RandomState(3).permutation(len(X))
+    for block in ([0], list(range(1, 8))):
+        randomized = randomize_block(X, np.array(block), data.rotation, permutation)
+        expected = randomize_block(
+            np.array(X, dtype=np.float64), np.array(block), data.rotation, permutation
+        )
+        np.testing.assert_array_equal(randomized, expected)
+
+
+def test_the_result_can_be_cast_on_the_way(data):
+    permutation = np.random.RandomState(4).permutation(len(data.X))
+    for block in ([0], list(range(1, 8))):
+        randomized = randomize_block(
+            data.X, np.array(block), data.rotation, permutation, dtype=np.float32
+        )
+        expected = randomize_block(data.X, np.array(block), data.rotation, permutation)
+        assert randomized.dtype == np.float32
+        np.testing.assert_allclose(randomized, expected, atol=1e-5)
+
+
+def _read_only(X):
+    X.flags.writeable = False
+    return X
