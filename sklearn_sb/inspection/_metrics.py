@@ -11,9 +11,10 @@ import numpy as np
 def binary_roc_auc(positive, scores):
     """ROC AUC as the Mann-Whitney statistic, ties counted as one half.
 
-    Sorting each class's scores and counting, for every positive, the
-    negatives below it (``searchsorted``) is exact and sorts values only,
-    which is about twice as fast as ranking all scores with ``argsort``.
+    Each class's scores are sorted and, for every positive, the negatives
+    below it are counted with ``searchsorted``: exact, and about twice as
+    fast as ranking all scores with ``argsort``. Ties are looked up only for
+    the positives that have one.
 
     Parameters
     ----------
@@ -26,9 +27,20 @@ def binary_roc_auc(positive, scores):
     """
     positives = np.sort(scores[positive])
     negatives = np.sort(scores[~positive])
-    below = np.searchsorted(negatives, positives, side="left").sum()
-    below_or_tied = np.searchsorted(negatives, positives, side="right").sum()
-    return float((below + below_or_tied) / 2 / (len(positives) * len(negatives)))
+    if len(positives) == 0 or len(negatives) == 0:
+        raise ValueError("ROC AUC needs samples of both classes.")
+    if np.isnan(positives[-1]) or np.isnan(negatives[-1]):
+        raise ValueError(
+            "The scores contain NaN, so ROC AUC is undefined; the model's outputs "
+            "are not finite (a diverged network, say)."
+        )
+    below = np.searchsorted(negatives, positives, side="left")
+    tied = negatives[np.minimum(below, len(negatives) - 1)] == positives
+    pairs_below = below.sum(dtype=np.int64)
+    if tied.any():
+        below_or_tied = np.searchsorted(negatives, positives[tied], side="right")
+        pairs_below = pairs_below + (below_or_tied - below[tied]).sum() / 2
+    return float(pairs_below / (len(positives) * len(negatives)))
 
 
 def fast_metric(metric, estimator):

@@ -19,6 +19,33 @@ def test_binary_roc_auc_matches_sklearn_with_and_without_ties(decimals):
     assert binary_roc_auc(y == 1, scores) == pytest.approx(roc_auc_score(y, scores), abs=1e-12)
 
 
+@pytest.mark.parametrize(
+    "scores, y",
+    [
+        ([0.0, 1.0, 2.0, 3.0], [0, 0, 1, 1]),  # every positive above every negative
+        ([2.0, 3.0, 0.0, 1.0], [0, 0, 1, 1]),  # every positive below
+        ([1.0, 1.0, 1.0, 1.0], [0, 1, 0, 1]),  # all tied
+        ([5.0, 0.0, 5.0, 5.0, 1.0], [1, 0, 0, 1, 1]),  # the top score tied across classes
+    ],
+)
+def test_binary_roc_auc_matches_sklearn_at_the_extremes(scores, y):
+    scores, y = np.asarray(scores), np.asarray(y)
+    assert binary_roc_auc(y == 1, scores) == pytest.approx(roc_auc_score(y, scores), abs=1e-12)
+
+
+def test_infinite_scores_are_ordered_and_tied_like_any_other():
+    # Pairs (positive, negative): (0, -inf) 1, (0, inf) 0, (inf, -inf) 1, (inf, inf) 1/2.
+    positive = np.array([False, True, True, False])
+    assert binary_roc_auc(positive, np.array([-np.inf, 0.0, np.inf, np.inf])) == 2.5 / 4
+
+
+def test_binary_roc_auc_refuses_nan_scores_and_a_single_class():
+    with pytest.raises(ValueError, match="NaN"):
+        binary_roc_auc(np.array([True, False]), np.array([np.nan, 0.0]))
+    with pytest.raises(ValueError, match="both classes"):
+        binary_roc_auc(np.array([True, True]), np.array([1.0, 0.0]))
+
+
 @pytest.mark.parametrize("metric", ["accuracy", "roc_auc"])
 @pytest.mark.parametrize("labels", [(0, 1), ("no", "yes")])
 def test_fast_metrics_match_sklearn_scorers(metric, labels, lms_data):
