@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import get_scorer
 from sklearn.model_selection import GridSearchCV, cross_validate, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -83,6 +84,21 @@ def test_any_sklearn_scorer_name(metric, lms_data):
     model = LogisticRegression().fit(lms_data.X, lms_data.y)
     scorer = RandomizedFeatureScorer.from_dataset(lms_data, metric=metric, random_state=0)
     assert np.isfinite(scorer(model, lms_data.X, lms_data.y))
+
+
+@pytest.mark.parametrize("block", ["simple", "complex"])
+@pytest.mark.parametrize("metric", ["accuracy", "roc_auc"])
+def test_the_score_is_the_metric_on_the_transformed_data(block, metric, lms_data):
+    # Holds for networks too, though their scorer randomizes straight into float32.
+    X, y = lms_data.X, lms_data.y
+    for model in (
+        LogisticRegression(C=0.1).fit(X, y),
+        SBNetClassifier(module__width=8, max_epochs=2, random_state=0).fit(X, y),
+    ):
+        scorer = RandomizedFeatureScorer.from_dataset(lms_data, block, metric=metric,
+                                                      random_state=0)
+        expected = get_scorer(metric)(model, scorer.fit_transform(X), y)
+        assert scorer(model, X, y) == pytest.approx(expected, abs=1e-6)
 
 
 def test_n_repeats_averages_several_randomizations(simple_rule, lms_data):
