@@ -22,6 +22,17 @@ def test_dataset_functions_do_not_load_torch():
     assert "torch" not in loaded
 
 
+def test_inspecting_a_scikit_learn_model_on_unrotated_data_does_not_load_torch():
+    loaded = _modules_loaded_by(
+        "from sklearn.linear_model import LogisticRegression; "
+        "from sklearn_sb import make_lms; "
+        "from sklearn_sb.inspection import randomized_scores; "
+        "X, y = make_lms(200, 4, random_state=0); "
+        "randomized_scores(LogisticRegression().fit(X, y), X, y, simple_features=[0])"
+    )
+    assert "sklearn_sb.inspection" in loaded and "torch" not in loaded
+
+
 def test_public_names_resolve_and_unknown_ones_raise():
     import sklearn_sb
 
