@@ -10,6 +10,9 @@ import warnings
 import numpy as np
 import torch
 
+# Rows gathered and cast at a time: a buffer that stays in cache.
+_CHUNK_ROWS = 4096
+
 
 def randomize_rotated(X, block, rotation, permutation, dtype):
     """``X + (Z_B[p] - Z_B) @ R_B``, or from ``X[p]`` and the complement.
@@ -53,9 +56,6 @@ def _gather_rows(X, index, *, out):
         torch.index_select(X, 0, rows, out=chunk)
         out[start : start + len(rows)].copy_(chunk)
     return out
-
-
-_CHUNK_ROWS = 4096
 
 
 def _empty(shape, dtype):
