@@ -21,8 +21,8 @@ def randomize_rotated(X, block, rotation, permutation, dtype):
     None and ``dtype`` a native-order numpy floating dtype.
     """
     X = _as_tensor(X)
-    rotation = torch.from_numpy(np.asarray(rotation, dtype=dtype))
-    permutation = _as_tensor(np.asarray(permutation, dtype=np.int64))
+    rotation = _as_tensor(rotation, dtype)
+    permutation = _as_tensor(permutation, np.int64)
     in_block = np.zeros(X.shape[1], dtype=bool)
     in_block[block] = True
     randomized = _empty(X.shape, dtype)
@@ -79,13 +79,15 @@ def _add_low_rank(out, shift, basis):
     return out.addmm_(shift, basis)
 
 
-def _as_tensor(array):
+def _as_tensor(array, dtype=None):
     """A tensor sharing ``array``'s memory when torch can read it as it is.
 
     torch needs native byte order and non-negative strides, so other
-    arrays are copied first.
+    arrays, and arrays of another ``dtype`` than asked, are copied first.
     """
-    array = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("="))
+    array = np.asarray(array)
+    dtype = np.dtype(dtype if dtype is not None else array.dtype).newbyteorder("=")
+    array = np.ascontiguousarray(array, dtype=dtype)
     with warnings.catch_warnings():
         # Read-only input (a memory map, say) is only read here.
         warnings.filterwarnings("ignore", message="The given NumPy array is not writable")

@@ -79,6 +79,19 @@ def test_any_memory_layout_gives_the_float64_result(data, layout):
         np.testing.assert_array_equal(randomized, expected)
 
 
+@pytest.mark.parametrize(
+    "layout",
+    [lambda R: R.astype(">f8"), np.asfortranarray, lambda R: R[::-1].copy()[::-1]],
+    ids=["big-endian", "fortran-order", "negative-strides"],
+)
+def test_any_memory_layout_of_the_rotation_gives_the_same_result(data, layout):
+    permutation = np.random.RandomState(5).permutation(len(data.X))
+    for block in ([0], list(range(1, 8))):
+        randomized = randomize_block(data.X, np.array(block), layout(data.rotation), permutation)
+        expected = randomize_block(data.X, np.array(block), data.rotation, permutation)
+        np.testing.assert_array_equal(randomized, expected)
+
+
 def test_the_result_can_be_cast_on_the_way(data):
     permutation = np.random.RandomState(4).permutation(len(data.X))
     for block in ([0], list(range(1, 8))):
