@@ -3,7 +3,7 @@
 Run by hand: ``python benchmarks/bench_datasets.py``. The baseline is the
 direct way to write the generator: draw the whole unrotated matrix, transform
 it column block by column block, then rotate it with one matrix product. The
-targets (issue 2) are under 1.5 s and a peak under 3x the returned array.
+targets are under 1.5 s and a peak under 3x the returned array.
 """
 
 import argparse

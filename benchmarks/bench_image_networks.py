@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from sklearn_sb import SBNetClassifier
-from sklearn_sb._classifier import resolve_device
+from sklearn_sb.utils._device import resolve_device
 
 NETWORKS = ["resnet18", "resnet50", "mobilenet_v2", "googlenet", "densenet121", "small_cnn"]
 

@@ -3,7 +3,7 @@
 Run by hand: ``python benchmarks/bench_inspection.py``. An FCN(100, 2)
 trained on LMS-5 scores 100,000 test rows; the scorer with ``n_repeats=1``
 randomizes a block (S, then S^c) in the unrotated basis and evaluates the
-metric. Target (issue 4): scorer time / predict time <= 1.3.
+metric. Target: scorer time / predict time <= 1.3.
 
 A logistic regression is timed the same way for contrast: its predict is one
 pass over X, about as cheap as the randomization itself, so no scorer that

@@ -12,7 +12,7 @@ DeepFool-based ``UniversalPerturbation`` (its defaults otherwise) and by
 ours, with ``label_signed=False`` (one perturbation for every row, the
 toolbox's threat model) and ``label_signed=True`` (the paper's). Fooling
 rate: the fraction of rows whose prediction the perturbation changes.
-Target (issue 5): at least 50x faster at an equal or higher fooling rate.
+Target: at least 50x faster at an equal or higher fooling rate.
 """
 
 import argparse

@@ -11,8 +11,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from sklearn_sb import SBNetClassifier, make_lms, randomized_scores
-from sklearn_sb.adversarial import AdversarialTraining
-from sklearn_sb.ensemble import LogitEnsembleClassifier
+from sklearn_sb.mitigation import AdversarialTraining, LogitEnsembleClassifier
 
 data = make_lms(12_000, 50, random_state=0, return_X_y=False)
 X_train, X_test, y_train, y_test = train_test_split(
@@ -27,7 +26,7 @@ models = {
     ),
     # An l2 ball of half LMS-5's margin: PGD examples the network can still fit.
     "adversarially trained": SBNetClassifier(
-        **fcn, adversarial=AdversarialTraining(eps=0.05, norm=2, step_size=0.02)
+        **fcn, method=AdversarialTraining(eps=0.05, norm=2, step_size=0.02)
     ),
 }
 rows = {}

@@ -20,7 +20,7 @@ _PUBLIC_NAMES = {
     "RandomizedFeatureScorer": "sklearn_sb.inspection",
     "randomized_scores": "sklearn_sb.inspection",
     "UniversalPerturbation": "sklearn_sb.adversarial",
-    "LogitEnsembleClassifier": "sklearn_sb.ensemble",
+    "LogitEnsembleClassifier": "sklearn_sb.mitigation",
 }
 
 __all__ = sorted(_PUBLIC_NAMES)

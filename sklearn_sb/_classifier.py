@@ -7,51 +7,32 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import (
-    Interval,
-    InvalidParameterError,
-    HasMethods,
-    Options,
-    StrOptions,
-    validate_parameter_constraints,
-)
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_X_y, validate_data
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.utils import is_dataset, to_device
 
-
 from ._batching import TensorBatches, TensorDataset, dataset_tensors
+from .base import LogitClassifierMixin
 from .callbacks import EpochProgressBar, KeepBestValidation, StopAtTarget, ValidationAccuracy
 from .networks import available_networks, get_network
+from .utils._device import resolve_device
+from .utils._labels import encode_labels
+from .utils._param_validation import (
+    HasMethods,
+    Interval,
+    Options,
+    RegisteredName,
+    StrOptions,
+    SubclassOf,
+    TorchDevice,
+    validate_parameter_constraints,
+)
+from .utils._random import seeded_torch
 
 
-def resolve_device(device):
-    """The torch device for ``device='auto'``: CUDA when available, else CPU."""
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    return device
-
-
-@contextlib.contextmanager
-def _seeded_torch(random_state, device):
-    """Seed torch's global generators from ``random_state``, restoring them after."""
-    if random_state is None:
-        yield
-        return
-    seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
-    device = torch.device(device)
-    cuda_devices = []
-    if device.type == "cuda":
-        cuda_devices = [device.index if device.index is not None else torch.cuda.current_device()]
-    with torch.random.fork_rng(devices=cuda_devices):
-        torch.manual_seed(seed)
-        yield
-
-
-class SBNetClassifier(NeuralNetClassifier):
+class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
     """A PyTorch network trained as a scikit-learn classifier.
 
     A :class:`skorch.NeuralNetClassifier` set up for the paper's experiments:
@@ -92,10 +73,12 @@ class SBNetClassifier(NeuralNetClassifier):
         (checked after every epoch), e.g. 0.9999 for the paper's LMS-5 recipe.
     target_loss : float or None, default=None
         Stop once the training loss falls below this value.
-    adversarial : AdversarialTraining or None, default=None
-        Train on adversarial examples of every batch instead of the batch
-        (see :class:`~sklearn_sb.adversarial.AdversarialTraining`); its
-        options are grid-searchable as ``adversarial__eps``, ...
+    method : TrainingMethod or None, default=None
+        A training method of :mod:`sklearn_sb.mitigation` (e.g.
+        :class:`~sklearn_sb.mitigation.AdversarialTraining`), which may
+        replace every training batch and change the loss; its options are
+        grid-searchable as ``method__eps``, ... None trains on the batches
+        with the criterion alone.
     train_split : callable or None, default=None
         skorch's validation split, e.g. ``skorch.dataset.ValidSplit(0.1)``.
         With one, ``valid_acc`` is recorded and the weights of the best
@@ -151,15 +134,16 @@ class SBNetClassifier(NeuralNetClassifier):
     _input_dtype = np.float32
 
     _parameter_constraints = {
-        "module": [str, type, torch.nn.Module],
-        "criterion": [type, torch.nn.Module, None],
+        "module": [RegisteredName(available_networks), SubclassOf(torch.nn.Module),
+                   torch.nn.Module],
+        "criterion": [SubclassOf(torch.nn.Module), torch.nn.Module, None],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
         "target_accuracy": [Interval(Real, 0, 1, closed="right"), None],
         "target_loss": [Interval(Real, 0, None, closed="neither"), None],
-        "adversarial": [HasMethods(["perturb"]), None],
-        "device": [StrOptions({"auto", "cpu", "cuda"}), str, torch.device],
+        "method": [HasMethods(["transform_batch", "adjust_loss"]), None],
+        "device": [StrOptions({"auto"}), TorchDevice()],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -175,7 +159,7 @@ class SBNetClassifier(NeuralNetClassifier):
         batch_size=256,
         target_accuracy=None,
         target_loss=None,
-        adversarial=None,
+        method=None,
         train_split=None,
         device="auto",
         random_state=None,
@@ -196,7 +180,7 @@ class SBNetClassifier(NeuralNetClassifier):
         )
         self.target_accuracy = target_accuracy
         self.target_loss = target_loss
-        self.adversarial = adversarial
+        self.method = method
         self.random_state = random_state
 
     # -- set-up --------------------------------------------------------------
@@ -225,22 +209,27 @@ class SBNetClassifier(NeuralNetClassifier):
         return callbacks
 
     def set_params(self, **params):
-        # skorch keeps "prefix__name" keys as attributes of the net; the
-        # adversarial recipe is an estimator of its own, set as sklearn does.
-        nested = {
-            key.split("__", 1)[1]: params.pop(key)
-            for key in list(params)
-            if key.startswith("adversarial__")
-        }
+        # skorch keeps "prefix__name" keys as attributes of the net; a
+        # parameter holding an estimator (the training method) gets
+        # scikit-learn's nested parameters instead.
+        nested = {key: params.pop(key) for key in list(params) if self._is_nested_estimator_param(key)}
         super().set_params(**params)
-        if nested:
-            if self.adversarial is None:
+        for key, value in nested.items():
+            name, sub_name = key.split("__", 1)
+            holder = getattr(self, name)
+            if holder is None:
                 raise ValueError(
-                    f"Cannot set {sorted(nested)} of adversarial=None; pass "
-                    "adversarial=AdversarialTraining(...) first."
+                    f"Cannot set {key!r}: {name}=None. Set {name} to an estimator first."
                 )
-            self.adversarial.set_params(**nested)
+            holder.set_params(**{sub_name: value})
         return self
+
+    def _is_nested_estimator_param(self, key):
+        name, nested, _ = key.partition("__")
+        return bool(nested) and name in self._estimator_params
+
+    # Constructor parameters whose values are scikit-learn estimators.
+    _estimator_params = ("method",)
 
     def _get_param_names(self):
         # skorch lists every attribute not ending in "_" as a parameter,
@@ -253,26 +242,8 @@ class SBNetClassifier(NeuralNetClassifier):
             self.get_params(deep=False),
             caller_name=type(self).__name__,
         )
-        if isinstance(self.module, str) and self.module not in available_networks():
-            raise InvalidParameterError(
-                f"The 'module' parameter of {type(self).__name__} must be a "
-                f"registered network name {available_networks()} or a "
-                f"torch.nn.Module. Got {self.module!r} instead."
-            )
-        if isinstance(self.device, str):
-            try:
-                torch.device(resolve_device(self.device))
-            except RuntimeError:
-                raise InvalidParameterError(
-                    f"The 'device' parameter of {type(self).__name__} must be 'auto' "
-                    f"or a torch device such as 'cpu', 'cuda' or 'cuda:1'. "
-                    f"Got {self.device!r} instead."
-                ) from None
-        if isinstance(self.module, type) and not issubclass(self.module, torch.nn.Module):
-            raise InvalidParameterError(
-                f"The 'module' parameter of {type(self).__name__} must be a "
-                f"torch.nn.Module subclass. Got {self.module!r} instead."
-            )
+        if self.method is not None:
+            self.method._validate_params()
 
     def initialize_module(self):
         kwargs = self.get_params_for("module")
@@ -330,15 +301,7 @@ class SBNetClassifier(NeuralNetClassifier):
                 f"{type(self).__name__} needs samples of at least 2 classes in y; "
                 f"got 1 class ({classes[0]!r})."
             )
-        sorter = np.argsort(classes)
-        positions = np.searchsorted(classes, y, sorter=sorter).clip(0, len(classes) - 1)
-        encoded = sorter[positions]
-        if not np.array_equal(classes[encoded], y):
-            raise ValueError(
-                f"y has labels outside classes={list(classes)}: "
-                f"{sorted(set(np.unique(y)) - set(classes))}."
-            )
-        return X, encoded.astype(np.int64), classes
+        return X, encode_labels(y, classes), classes
 
     def _validate_inference_data(self, X):
         check_is_fitted(self)
@@ -382,10 +345,15 @@ class SBNetClassifier(NeuralNetClassifier):
         return TensorBatches(X, y, batch_size, shuffle=shuffle, device=self.device)
 
     def train_step_single(self, batch, **fit_params):
-        if self.adversarial is not None:
-            X_batch, y_batch = batch
-            batch = (self.adversarial.perturb(self, X_batch, y_batch), y_batch)
+        if self.method is not None:
+            batch = self.method.transform_batch(self, *batch)
         return super().train_step_single(batch, **fit_params)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        loss = super().get_loss(y_pred, y_true, X=X, training=training)
+        if training and self.method is not None:
+            loss = self.method.adjust_loss(self, X, y_true, y_pred, loss)
+        return loss
 
     def _set_training(self, training=True):
         # skorch switches modes before every batch; walking the module tree
@@ -447,7 +415,7 @@ class SBNetClassifier(NeuralNetClassifier):
             validate_data(self, X, reset=False, skip_check_array=True)
             self._check_same_data_layout(X_checked, classes)
         device = resolve_device(self.device)
-        with self._on_device(device), _seeded_torch(self.random_state, device):
+        with self._on_device(device), seeded_torch(self.random_state, device):
             if reset:
                 validate_data(self, X, reset=True, skip_check_array=True)
                 self.classes_inferred_ = classes
@@ -488,52 +456,6 @@ class SBNetClassifier(NeuralNetClassifier):
         """
         X = self._validate_inference_data(X)
         return self.forward(X).numpy()
-
-    def decision_function(self, X):
-        """Confidence scores: ``logit[1] - logit[0]`` for two classes.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            For two classes, positive values favour ``classes_[1]``; for more,
-            the logits.
-        """
-        logits = self.predict_logits(X).astype(np.float64)
-        if logits.shape[1] == 2:
-            return logits[:, 1] - logits[:, 0]
-        return logits
-
-    def predict_proba(self, X):
-        """Class probabilities: the softmax of the logits.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        logits = torch.from_numpy(self.predict_logits(X)).double()
-        return torch.softmax(logits, dim=1).numpy()
-
-    def predict(self, X):
-        """Predicted class labels.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, C, H, W)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        logits = self.predict_logits(X)
-        return self.classes_[logits.argmax(axis=1)]
 
     # -- persistence ---------------------------------------------------------
 

@@ -241,3 +241,17 @@ def torchvision_sources(tiny_sources, monkeypatch):
     for name, value in tiny_sources.cifar_attributes.items():
         monkeypatch.setattr(CIFAR10, name, value)
     return tiny_sources
+
+
+@pytest.fixture(scope="session")
+def lms():
+    """LMS-5 in 50 dimensions, split, and its dataset Bunch."""
+    from sklearn.model_selection import train_test_split
+
+    from sklearn_sb import make_lms
+
+    data = make_lms(12_000, 50, random_state=0, return_X_y=False)
+    X_train, X_test, y_train, y_test = train_test_split(
+        data.X, data.y, test_size=2000, random_state=0
+    )
+    return data, X_train, X_test, y_train, y_test

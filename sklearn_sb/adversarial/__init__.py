@@ -1,12 +1,13 @@
-"""Fragility: per-example and universal adversarial perturbations, adversarial training."""
+"""Fragility: per-example and universal adversarial perturbations.
+
+Adversarial *training* is a training method: see :mod:`sklearn_sb.mitigation`.
+"""
 
 from ._pgd import make_robust_accuracy_scorer, pgd_perturb, robust_accuracy_score
 from ._plot import PerturbationDisplay
-from ._training import AdversarialTraining
 from ._universal import UniversalPerturbation
 
 __all__ = [
-    "AdversarialTraining",
     "PerturbationDisplay",
     "UniversalPerturbation",
     "make_robust_accuracy_scorer",

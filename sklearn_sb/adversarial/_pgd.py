@@ -5,11 +5,20 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn import config_context
 
+from ..utils._param_validation import (
+    NORM_CONSTRAINTS,
+    NORMS,
+    HasMethods,
+    InputBounds,
+    Interval,
+    validate_params,
+)
+from ..utils._random import torch_generator
+from ._bounds import bounds_tensors
 from ._steps import ascent_step, clip, project, tiny_random_start
 from ._torch import torch_model
-from ._validation import check_bounds, check_eps, check_norm, torch_generator
 
 
 def default_step_size(eps, n_iter):
@@ -44,17 +53,20 @@ def pgd_attack(logits, X, y, *, eps, norm, n_iter, step_size, bounds, generator)
     return clip(X + delta, bounds).detach()
 
 
-_ATTACK_CONSTRAINTS = {
-    "estimator": [object],
-    "X": ["array-like"],
-    "y": ["array-like"],
+_ATTACK_OPTIONS = {
     "eps": [Interval(Real, 0, None, closed="neither")],
-    "norm": [Real, str],
+    "norm": NORM_CONSTRAINTS,
     "n_iter": [Interval(Integral, 1, None, closed="left")],
     "step_size": [Interval(Real, 0, None, closed="neither"), None],
-    "bounds": [tuple, list, None],
+    "bounds": [InputBounds(), None],
     "batch_size": [Interval(Integral, 1, None, closed="left")],
     "random_state": ["random_state"],
+}
+_ATTACK_CONSTRAINTS = {
+    "estimator": [HasMethods(["predict"])],
+    "X": ["array-like"],
+    "y": ["array-like"],
+    **_ATTACK_OPTIONS,
 }
 
 
@@ -113,12 +125,12 @@ def pgd_perturb(
     True
     """
     model = torch_model(estimator, "pgd_perturb")
-    norm = check_norm(norm, "pgd_perturb")
-    eps = check_eps(eps, "pgd_perturb")
+    norm = NORMS[norm]
+    eps = float(eps)
     step_size = step_size if step_size is not None else default_step_size(eps, n_iter)
     X_tensor = model.tensor(X)
     y_tensor = model.encode(y)
-    bounds = check_bounds(bounds, "pgd_perturb", model.device)
+    bounds = bounds_tensors(bounds, model.device)
     generator = torch_generator(random_state)
     batches = []
     for start in range(0, len(X_tensor), batch_size):
@@ -178,6 +190,7 @@ def robust_accuracy_score(
     return float(np.mean(estimator.predict(X_adv) == np.asarray(y)))
 
 
+@validate_params(_ATTACK_OPTIONS, prefer_skip_nested_validation=True)
 def make_robust_accuracy_scorer(*, eps, norm=2, n_iter=20, step_size=None, bounds=None,
                                 batch_size=1024, random_state=None):
     """A scorer ``(estimator, X, y) -> robust accuracy`` for cross-validation.
@@ -209,13 +222,13 @@ def make_robust_accuracy_scorer(*, eps, norm=2, n_iter=20, step_size=None, bound
     >>> bool((scores["test_robust"] < scores["test_acc"]).all())
     True
     """
-    check_eps(eps, "make_robust_accuracy_scorer")
-    check_norm(norm, "make_robust_accuracy_scorer")
 
     def robust_accuracy(estimator, X, y):
-        return robust_accuracy_score(
-            estimator, X, y, eps=eps, norm=norm, n_iter=n_iter, step_size=step_size,
-            bounds=bounds, batch_size=batch_size, random_state=random_state,
-        )
+        # The options were validated once, here; a search calls this per fold.
+        with config_context(skip_parameter_validation=True):
+            return robust_accuracy_score(
+                estimator, X, y, eps=eps, norm=norm, n_iter=n_iter, step_size=step_size,
+                bounds=bounds, batch_size=batch_size, random_state=random_state,
+            )
 
     return robust_accuracy

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..inspection._blocks import check_rotation, resolve_block, unpack_dataset
+from ..utils._blocks import check_rotation, resolve_block, unpack_dataset
 
 
 class PerturbationDisplay:

@@ -6,6 +6,8 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._labels import encode_labels
+
 
 @dataclass
 class TorchModel:
@@ -39,12 +41,7 @@ class TorchModel:
 
     def encode(self, y):
         """Labels as class indices, on the device."""
-        y = np.asarray(y)
-        sorter = np.argsort(self.classes)
-        index = sorter[np.searchsorted(self.classes, y, sorter=sorter).clip(0, len(sorter) - 1)]
-        if not np.array_equal(self.classes[index], y):
-            raise ValueError(f"y has labels outside the model's classes {list(self.classes)}.")
-        return torch.as_tensor(index, device=self.device)
+        return torch.as_tensor(encode_labels(y, self.classes), device=self.device)
 
     def tensor(self, X):
         """``X`` as a float tensor on the device, shaped like the training samples."""

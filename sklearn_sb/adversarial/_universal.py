@@ -5,18 +5,26 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
-from ..inspection._blocks import check_rotation, resolve_block, unpack_dataset
+from ..utils._blocks import check_rotation, resolve_block, unpack_dataset
+from ..utils._param_validation import (
+    NORM_CONSTRAINTS,
+    NORMS,
+    HasMethods,
+    InputBounds,
+    Interval,
+    StrOptions,
+)
+from ..utils._random import torch_generator
+from ._bounds import bounds_tensors
 from ._pgd import default_step_size, pgd_attack
 from ._steps import ascent_step, clip, project
 from ._torch import torch_model
-from ._validation import check_bounds, check_eps, check_norm, torch_generator
 
 
-class UniversalPerturbation(TransformerMixin, BaseEstimator):
+class UniversalPerturbation(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """A universal adversarial perturbation of a fitted network.
 
     One vector ``delta``, shaped like a row, added to every input. With
@@ -93,15 +101,15 @@ class UniversalPerturbation(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "estimator": [object],
+        "estimator": [HasMethods(["predict"])],
         "eps": [Interval(Real, 0, None, closed="neither")],
-        "norm": [Real, str],
+        "norm": NORM_CONSTRAINTS,
         "method": [StrOptions({"sgd", "svd"})],
         "n_epochs": [Interval(Integral, 1, None, closed="left")],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "bounds": [tuple, list, None],
+        "bounds": [InputBounds(), None],
         "label_signed": ["boolean"],
         "random_state": ["random_state"],
     }
@@ -136,8 +144,8 @@ class UniversalPerturbation(TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         caller = type(self).__name__
-        norm = check_norm(self.norm, caller)
-        eps = check_eps(self.eps, caller)
+        norm = NORMS[self.norm]
+        eps = float(self.eps)
         model = torch_model(self.estimator, caller)
         if self.label_signed and len(model.classes) != 2:
             raise ValueError(
@@ -145,7 +153,7 @@ class UniversalPerturbation(TransformerMixin, BaseEstimator):
                 f"for {len(model.classes)} classes."
             )
         X_tensor, y_tensor = model.tensor(X), model.encode(y)
-        bounds = check_bounds(self.bounds, caller, model.device)
+        bounds = bounds_tensors(self.bounds, model.device)
         signs = self._signs(y_tensor, X_tensor.dtype)
         generator = torch_generator(self.random_state)
         if self.method == "sgd":
@@ -237,20 +245,20 @@ class UniversalPerturbation(TransformerMixin, BaseEstimator):
         delta = torch.as_tensor(self.perturbation_, device=model.device)
         signs = self._signs(self._predict_index(model, X_tensor), X_tensor.dtype)
         broadcast = (-1,) + (1,) * delta.dim()
-        bounds = check_bounds(self.bounds, type(self).__name__, model.device)
+        bounds = bounds_tensors(self.bounds, model.device)
         perturbed = clip(X_tensor + signs.view(broadcast) * delta, bounds).cpu().numpy()
         return perturbed.astype(X_in.dtype) if X_in.dtype.kind == "f" else perturbed
 
-    def budget_fraction(self, features, rotation=None):
-        """Share of the perturbation's l2 norm on a block of unrotated coordinates.
+    def budget_fraction(self, simple_features, rotation=None):
+        """Share of the perturbation's l2 norm on the block S of unrotated coordinates.
 
-        ``||delta_Z[block]|| / ||delta_Z||`` with ``delta_Z = delta @ rotation.T``.
+        ``||delta_Z[S]|| / ||delta_Z||`` with ``delta_Z = delta @ rotation.T``.
 
         Parameters
         ----------
-        features : array-like of int or bool, or dataset Bunch
-            The block; a dataset Bunch means its simple block S, with its
-            rotation.
+        simple_features : array-like of int or bool, or dataset Bunch
+            The block S; a dataset Bunch also gives the rotation (see
+            :ref:`feature-blocks`).
         rotation : ndarray of shape (n_features, n_features), default=None
 
         Returns
@@ -258,26 +266,12 @@ class UniversalPerturbation(TransformerMixin, BaseEstimator):
         fraction : float in [0, 1]
         """
         check_is_fitted(self)
-        features, rotation = unpack_dataset(features, rotation)
+        simple_features, rotation = unpack_dataset(simple_features, rotation)
         delta = self.perturbation_.ravel().astype(np.float64)
         rotation = check_rotation(rotation, delta.size)
         delta_Z = delta @ rotation.T if rotation is not None else delta
-        block = resolve_block(features, delta.size)
+        block = resolve_block(simple_features, delta.size, name="simple_features")
         return float(np.linalg.norm(delta_Z[block]) / np.linalg.norm(delta_Z))
-
-    def get_feature_names_out(self, input_features=None):
-        """The input feature names, unchanged.
-
-        Parameters
-        ----------
-        input_features : array-like of str, default=None
-
-        Returns
-        -------
-        names : ndarray of str
-        """
-        check_is_fitted(self)
-        return _check_feature_names_in(self, input_features, generate_names=True)
 
 
 def _top_right_singular_vector(P, generator, n_iter=200, tol=1e-9):

@@ -13,7 +13,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.datasets import get_data_home
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import (
+from ..utils._param_validation import (
     Interval,
     InvalidParameterError,
     StrOptions,

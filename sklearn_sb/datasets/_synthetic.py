@@ -5,7 +5,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import (
+from ..utils._param_validation import (
     Interval,
     InvalidParameterError,
     validate_params,

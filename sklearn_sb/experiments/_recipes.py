@@ -3,9 +3,10 @@
 A recipe names a dataset, its sizes (``quick`` for smoke runs, ``default``
 for a 2-core CPU in at most 3 minutes, ``full`` for the paper's sizes and
 search grids, meant for a GPU), the
-network and its training recipe (DESIGN.md section 6), the measurement
-steps to run after training, and the published numbers to print beside
-ours. The runner (``_runner.py``) interprets recipes; nothing here is code.
+network and its training recipe (see :ref:`spec-recipes`), the training
+method if any, the measurement steps to run after training, and the
+published numbers to print beside ours. The runner (``_runner.py``)
+interprets recipes; nothing here is code.
 """
 
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ class Recipe:
     ----------
     description : str
     dataset : str
-        A synthetic dataset name of ``sklearn-sb describe`` or 'mnist-cifar'.
+        A name of the dataset catalog
+        (:func:`~sklearn_sb.datasets.available_datasets`).
     sizes : dict
         ``{'quick' | 'default' | 'full': (n_train, n_test)}``.
     n_features : int
@@ -28,10 +30,15 @@ class Recipe:
         :class:`~sklearn_sb.SBNetClassifier` parameters.
     max_epochs : dict
         Epoch cap per size.
+    method : str, estimator or None
+        A training method of :mod:`sklearn_sb.mitigation`: a registered
+        name (:func:`~sklearn_sb.mitigation.available_methods`) or a method
+        object. Its parameters go in ``options['method']``.
     steps : tuple of str
         Measurements after training, run in order (see ``_steps.STEPS``).
     options : dict
-        Per-step options, e.g. ``{'uap': {'eps': 1.0}}``, and per-size
+        Per-step options, e.g. ``{'uap': {'eps': 1.0}}``, the method's
+        parameters under ``'method'``, and per-size
         overrides under ``'quick'``, ``'default'`` or ``'full'``.
     paper : dict
         Published numbers (floats, or strings for ranges and approximations).
@@ -44,6 +51,7 @@ class Recipe:
     max_epochs: dict
     steps: tuple
     n_features: int = 50
+    method: object = None
     options: dict = field(default_factory=dict)
     paper: dict = field(default_factory=dict)
 
@@ -138,7 +146,8 @@ RECIPES = {
         model=_SGD_FCN_100_2,
         max_epochs={"quick": 5, "default": 30, "full": 100},
         steps=("train", "randomized"),
-        options={"wrapper": {"ensemble": 3}},
+        method="logit-ensemble",
+        options={"method": {"n_estimators": 3}},
         paper=_RANDOMIZED_AUC,
     ),
     "adversarial": Recipe(
@@ -153,8 +162,8 @@ RECIPES = {
         # dimensions it reaches l2 2.1, twenty times LMS-5's margin of 0.1,
         # where no classifier can be robust. An l2 ball half the margin keeps
         # the question (does robustness to small attacks cure the bias?).
-        options={"wrapper": {"adversarial": {"eps": 0.05, "norm": 2, "step_size": 0.02,
-                                             "n_iter": 7}}},
+        method="adversarial-training",
+        options={"method": {"eps": 0.05, "norm": 2, "step_size": 0.02, "n_iter": 7}},
         paper=_RANDOMIZED_AUC,
     ),
     "theorem1": Recipe(

@@ -8,13 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import GridSearchCV, ShuffleSplit
 
-from ..adversarial import (
-    AdversarialTraining,
-    PerturbationDisplay,
-    UniversalPerturbation,
-    robust_accuracy_score,
-)
-from ..ensemble import LogitEnsembleClassifier
+from ..adversarial import PerturbationDisplay, UniversalPerturbation, robust_accuracy_score
 from ..inspection import (
     LogitHistogramDisplay,
     ProjectedBoundaryDisplay,
@@ -29,20 +23,20 @@ _ATTACK_ROWS = 10_000
 
 
 def make_model(run, **overrides):
-    """The recipe's network, wrapped in an ensemble or adversarial training if asked."""
+    """The recipe's network, trained with the recipe's method if it names one."""
     from .._classifier import SBNetClassifier
+    from ..mitigation import make_method
 
     params = {**run.model_params, **overrides}
     if params.get("lr") in LR_RULES:
         params["lr"] = LR_RULES[params["lr"]](run.X_train.shape[1])
-    wrapper = run.options.get("wrapper", {})
-    if "adversarial" in wrapper:
-        params["adversarial"] = AdversarialTraining(**wrapper["adversarial"])
     net = SBNetClassifier(**params)
-    if "ensemble" in wrapper:
-        return LogitEnsembleClassifier(net, n_estimators=wrapper["ensemble"],
-                                       random_state=run.seed)
-    return net
+    if run.recipe.method is None:
+        return net
+    method = make_method(run.recipe.method, **run.options.get("method", {}))
+    if "random_state" in method.get_params(deep=False):
+        method.set_params(random_state=run.seed)
+    return method.apply_to(net)
 
 
 def train(run, options):

@@ -5,8 +5,9 @@ import pandas as pd
 from scipy.stats import ks_2samp
 from sklearn.utils import Bunch, check_random_state
 
-from ._randomize import randomize_block
-from ._scores import CONDITIONS, _validated_blocks, _validated_inputs
+from ._randomize import randomize_validated
+from ..utils._blocks import simple_and_complex
+from ._scores import CONDITIONS, _validated_inputs
 
 
 def positive_logits(estimator, X):
@@ -79,12 +80,12 @@ def randomized_logits(estimator, X, y, *, simple_features, rotation=None, random
     classes = np.unique(y)
     if len(classes) != 2:
         raise ValueError(f"randomized_logits needs binary y; got classes {classes.tolist()}.")
-    simple, rest, rotation = _validated_blocks(X, simple_features, rotation)
+    simple, rest, rotation = simple_and_complex(simple_features, rotation, X.shape[1])
     rng = check_random_state(random_state)
     data = {
         "standard": X,
-        "S-randomized": randomize_block(X, simple, rotation, rng.permutation(len(X))),
-        "S^c-randomized": randomize_block(X, rest, rotation, rng.permutation(len(X))),
+        "S-randomized": randomize_validated(X, simple, rotation, rng.permutation(len(X))),
+        "S^c-randomized": randomize_validated(X, rest, rotation, rng.permutation(len(X))),
     }
     logits = {condition: positive_logits(estimator, data[condition]) for condition in CONDITIONS}
     positive = y == classes[1]

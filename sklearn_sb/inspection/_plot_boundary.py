@@ -4,7 +4,8 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._logits import positive_logits
-from ._scores import _validated_blocks, _validated_inputs, coordinatewise_randomized_scores
+from ..utils._blocks import simple_and_complex
+from ._scores import _validated_inputs, coordinatewise_randomized_scores
 
 
 class ProjectedBoundaryDisplay:
@@ -89,7 +90,7 @@ class ProjectedBoundaryDisplay:
         display : ProjectedBoundaryDisplay
         """
         X, y = _validated_inputs(estimator, X, y, [])
-        simple, others, rotation = _validated_blocks(X, simple_features, rotation)
+        simple, others, rotation = simple_and_complex(simple_features, rotation, X.shape[1])
         rng = check_random_state(random_state)
         subset = rng.choice(len(X), size=min(max_points, len(X)), replace=False)
         X_sub, y_sub = X[subset], y[subset]

@@ -5,14 +5,14 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.metrics import get_scorer
+from sklearn.metrics import get_scorer, get_scorer_names
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._blocks import check_rotation, resolve_block, unpack_dataset
+from ..utils._blocks import check_rotation, resolve_block, unpack_dataset
+from ..utils._param_validation import Interval, StrOptions
 from ._metrics import fast_metric
-from ._randomize import randomize_block
+from ._randomize import randomize_validated
 
 
 class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -86,7 +86,7 @@ class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstima
     _parameter_constraints = {
         "features": ["array-like"],
         "rotation": ["array-like", None],
-        "metric": [str, callable],
+        "metric": [StrOptions(set(get_scorer_names())), callable],
         "n_repeats": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     }
@@ -169,13 +169,12 @@ class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstima
         score : float
             The ``metric`` averaged over ``n_repeats`` randomizations.
         """
-        self._validate_params()
         check_is_fitted(estimator)
         columns = X.columns if isinstance(X, pd.DataFrame) else None
         # Only what randomizing needs: the estimator validates X itself.
         values = check_array(X, dtype="numeric", ensure_all_finite=False)
         dtype = input_dtype(estimator)
-        features, rotation = self._resolve(values.shape[1])
+        features, rotation = self._checked_blocks(values.shape[1])
         check_targets_for_metric(self.metric, y)
         scorer = fast_metric(self.metric, estimator)
         if scorer is None:
@@ -193,9 +192,25 @@ class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstima
         block = resolve_block(self.features, n_features)
         return block, check_rotation(self.rotation, n_features)
 
+    def _checked_blocks(self, n_features):
+        """The validated parameters, checked once per set of parameters and width of X.
+
+        A scorer is called once per fold or candidate of a search: the
+        validation runs at the first call and again after ``set_params``.
+        """
+        checked = getattr(self, "_checked", None)
+        if checked is None or checked[0] != n_features:
+            self._validate_params()
+            self._checked = (n_features, *self._resolve(n_features))
+        return self._checked[1:]
+
+    def set_params(self, **params):
+        self._checked = None
+        return super().set_params(**params)
+
     @staticmethod
     def _randomized(X, features, rotation, rng, *, dtype=None):
-        return randomize_block(X, features, rotation, rng.permutation(len(X)), dtype=dtype)
+        return randomize_validated(X, features, rotation, rng.permutation(len(X)), dtype=dtype)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

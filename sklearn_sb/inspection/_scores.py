@@ -4,13 +4,19 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import check_scoring
+from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from ._blocks import check_rotation, complement, resolve_block, unpack_dataset
-from ._randomize import randomize_block
+from ..utils._blocks import BLOCK_CONSTRAINTS, check_rotation, simple_and_complex
+from ..utils._param_validation import (
+    HasAttributes,
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
+from ._randomize import randomize_validated
 from ._scorer import check_targets_for_metric
 
 CONDITIONS = ("standard", "S-randomized", "S^c-randomized")
@@ -27,25 +33,14 @@ def _validated_inputs(estimator, X, y, metrics):
     return X, y
 
 
-def _validated_blocks(X, simple_features, rotation):
-    """S, S^c and the rotation, from the arguments or a dataset Bunch."""
-    simple_features, rotation = unpack_dataset(simple_features, rotation)
-    n_features = X.shape[1]
-    simple = resolve_block(simple_features, n_features, name="simple_features")
-    rest = complement(simple, n_features)
-    if rest.size == 0:
-        raise ValueError("simple_features covers every feature: S^c would be empty.")
-    return simple, rest, check_rotation(rotation, n_features)
-
-
 @validate_params(
     {
-        "estimator": [object],
+        "estimator": [HasMethods(["predict"])],
         "X": ["array-like"],
         "y": ["array-like"],
-        "simple_features": ["array-like", object],
+        "simple_features": BLOCK_CONSTRAINTS,
         "rotation": ["array-like", None],
-        "metrics": [tuple, list, str],
+        "metrics": [StrOptions(set(get_scorer_names())), tuple, list],
         "n_repeats": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     },
@@ -116,7 +111,7 @@ def randomized_scores(
     """
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
     X, y = _validated_inputs(estimator, X, y, metrics)
-    simple, rest, rotation = _validated_blocks(X, simple_features, rotation)
+    simple, rest, rotation = simple_and_complex(simple_features, rotation, X.shape[1])
     blocks = {"S-randomized": simple, "S^c-randomized": rest}
     scorer = check_scoring(estimator, scoring=metrics)
     rng = check_random_state(random_state)
@@ -124,7 +119,7 @@ def randomized_scores(
     runs = {"standard": [scorer(estimator, X, y)]}
     for condition, block in blocks.items():
         runs[condition] = [
-            scorer(estimator, randomize_block(X, block, rotation, rng.permutation(len(X))), y)
+            scorer(estimator, randomize_validated(X, block, rotation, rng.permutation(len(X))), y)
             for _ in range(n_repeats)
         ]
     table = pd.DataFrame(index=pd.Index(CONDITIONS, name="data"))
@@ -137,11 +132,11 @@ def randomized_scores(
 
 @validate_params(
     {
-        "estimator": [object],
+        "estimator": [HasMethods(["predict"])],
         "X": ["array-like"],
         "y": ["array-like"],
-        "rotation": ["array-like", None, object],
-        "metric": [str],
+        "rotation": ["array-like", None, HasAttributes(["rotation"])],
+        "metric": [StrOptions(set(get_scorer_names()))],
         "n_repeats": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     },
@@ -199,7 +194,7 @@ def coordinatewise_randomized_scores(
             [
                 scorer(
                     estimator,
-                    randomize_block(X, np.array([j]), rotation, rng.permutation(len(X))),
+                    randomize_validated(X, np.array([j]), rotation, rng.permutation(len(X))),
                     y,
                 )
                 for _ in range(n_repeats)

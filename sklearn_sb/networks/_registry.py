@@ -1,6 +1,8 @@
 """Networks by name, for ``SBNetClassifier(module=NAME)``."""
 
-_NETWORKS = {}
+from ..utils._registry import Registry
+
+_NETWORKS = Registry("network")
 
 
 def register_network(name):
@@ -32,17 +34,7 @@ def register_network(name):
     >>> get_network("linear") is Linear
     True
     """
-
-    def decorator(module_class):
-        registered = _NETWORKS.get(name)
-        if registered is not None and registered is not module_class:
-            raise ValueError(
-                f"A network is already registered as {name!r}: {registered!r}."
-            )
-        _NETWORKS[name] = module_class
-        return module_class
-
-    return decorator
+    return _NETWORKS.register(name)
 
 
 def get_network(name):
@@ -62,13 +54,7 @@ def get_network(name):
     ValueError
         If no network has that name; the message lists the known ones.
     """
-    try:
-        return _NETWORKS[name]
-    except KeyError:
-        raise ValueError(
-            f"Unknown network {name!r}; registered networks are "
-            f"{available_networks()}."
-        ) from None
+    return _NETWORKS.get(name)
 
 
 def available_networks():
@@ -78,4 +64,4 @@ def available_networks():
     -------
     names : list of str
     """
-    return sorted(_NETWORKS)
+    return _NETWORKS.names()

@@ -1,20 +1,8 @@
 import matplotlib
 import pytest
-from sklearn.model_selection import train_test_split
-
-from sklearn_sb import SBNetClassifier, make_lms
+from sklearn_sb import SBNetClassifier
 
 matplotlib.use("Agg")
-
-
-@pytest.fixture(scope="session")
-def lms():
-    """LMS-5 in 50 dimensions, split, and its dataset Bunch."""
-    data = make_lms(12_000, 50, random_state=0, return_X_y=False)
-    X_train, X_test, y_train, y_test = train_test_split(
-        data.X, data.y, test_size=2000, random_state=0
-    )
-    return data, X_train, X_test, y_train, y_test
 
 
 @pytest.fixture(scope="session")

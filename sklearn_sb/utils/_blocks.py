@@ -1,8 +1,21 @@
-"""Feature blocks and rotations: resolution and validation."""
+"""Feature blocks and rotations: how every tool is told which features are S.
+
+One spelling serves every consumer (scores, logits, displays, the UAP
+budget): ``simple_features`` is the block S as indices or a boolean mask over
+the unrotated coordinates, or a dataset Bunch (``return_X_y=False``), which
+brings S and its ``rotation`` at once; ``rotation`` is the orthogonal matrix
+with ``X = Z @ rotation``, None for unrotated data. S^c is the rest.
+"""
 
 from numbers import Integral
 
 import numpy as np
+
+from ._param_validation import HasAttributes
+
+#: The constraints of a ``simple_features`` parameter.
+BLOCK_CONSTRAINTS = ["array-like", HasAttributes(["simple_features", "complex_features",
+                                                  "rotation"])]
 
 
 def resolve_block(features, n_features, name="features"):
@@ -84,7 +97,7 @@ def unpack_dataset(features, rotation, which="simple"):
     ``rotation`` attributes, as returned by the dataset functions with
     ``return_X_y=False``.
     """
-    if hasattr(features, "simple_features") and hasattr(features, "rotation"):
+    if BLOCK_CONSTRAINTS[1].is_satisfied_by(features):
         if rotation is not None:
             raise ValueError(
                 "Pass either a dataset Bunch or a rotation, not both: the "
@@ -92,3 +105,25 @@ def unpack_dataset(features, rotation, which="simple"):
             )
         return getattr(features, f"{which}_features"), features.rotation
     return features, rotation
+
+
+def simple_and_complex(simple_features, rotation, n_features):
+    """S, S^c and the checked rotation, from the arguments or a dataset Bunch.
+
+    Parameters
+    ----------
+    simple_features : array-like of int or bool, or dataset Bunch
+    rotation : ndarray of shape (n_features, n_features) or None
+    n_features : int
+
+    Returns
+    -------
+    simple, rest : ndarray of int
+    rotation : ndarray of float64 or None
+    """
+    simple_features, rotation = unpack_dataset(simple_features, rotation)
+    simple = resolve_block(simple_features, n_features, name="simple_features")
+    rest = complement(simple, n_features)
+    if rest.size == 0:
+        raise ValueError("simple_features covers every feature: S^c would be empty.")
+    return simple, rest, check_rotation(rotation, n_features)

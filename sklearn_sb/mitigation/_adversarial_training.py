@@ -2,48 +2,53 @@
 
 from numbers import Integral, Real
 
-from sklearn.base import BaseEstimator
-from sklearn.utils._param_validation import Interval
+from ..adversarial._bounds import bounds_tensors
+from ..adversarial._pgd import pgd_attack
+from ..utils._param_validation import NORM_CONSTRAINTS, NORMS, InputBounds, Interval
+from ._base import TrainingMethod
+from ._registry import register_method
 
-from ._pgd import pgd_attack
-from ._validation import check_bounds, check_eps, check_norm
 
+@register_method("adversarial-training")
+class AdversarialTraining(TrainingMethod):
+    """Train a network on per-example PGD attacks of every batch (Madry et al.).
 
-class AdversarialTraining(BaseEstimator):
-    """The attack an :class:`~sklearn_sb.SBNetClassifier` trains against.
+    Passed as ``SBNetClassifier(method=AdversarialTraining(...))``: every
+    training batch is replaced by its PGD examples against the current
+    weights, and the network is trained on those only. The defaults are the
+    paper's: linf, eps 0.3, step 0.12, 7 iterations. The options are
+    grid-searchable as ``method__eps``, ...
 
-    Passed as ``SBNetClassifier(adversarial=AdversarialTraining(...))``:
-    every training batch is replaced by its per-example PGD examples against
-    the current weights, and the network is trained on those only (Madry et
-    al.). The defaults are the paper's: linf, eps 0.3, step 0.12, 7
-    iterations. The options are grid-searchable as ``adversarial__eps``, ...
+    Read more in the :ref:`User Guide <mitigation>`.
 
     Parameters
     ----------
     eps : float, default=0.3
+        Radius of the attack's ball.
     norm : {2, 'inf'}, default='inf'
+        Its norm; 'l2' and 'linf' are accepted too.
     step_size : float, default=0.12
     n_iter : int, default=7
     bounds : (low, high), default=None
-        Valid input range.
+        Valid input range: the attacks are clipped to it.
 
     Examples
     --------
     >>> from sklearn_sb import SBNetClassifier, make_lms
-    >>> from sklearn_sb.adversarial import AdversarialTraining, robust_accuracy_score
+    >>> from sklearn_sb.mitigation import AdversarialTraining
     >>> X, y = make_lms(1000, 10, random_state=0)
     >>> net = SBNetClassifier(module__width=100, max_epochs=10, random_state=0,
-    ...                       adversarial=AdversarialTraining(eps=0.05, norm=2))
+    ...                       method=AdversarialTraining(eps=0.05, norm=2))
     >>> net.fit(X, y).score(X, y) > 0.9
     True
     """
 
     _parameter_constraints = {
         "eps": [Interval(Real, 0, None, closed="neither")],
-        "norm": [Real, str],
+        "norm": NORM_CONSTRAINTS,
         "step_size": [Interval(Real, 0, None, closed="neither")],
         "n_iter": [Interval(Integral, 1, None, closed="left")],
-        "bounds": [tuple, list, None],
+        "bounds": [InputBounds(), None],
     }
 
     def __init__(self, eps=0.3, norm="inf", step_size=0.12, n_iter=7, bounds=None):
@@ -53,11 +58,11 @@ class AdversarialTraining(BaseEstimator):
         self.n_iter = n_iter
         self.bounds = bounds
 
-    def perturb(self, net, X, y):
+    def transform_batch(self, net, X, y):
         """PGD examples of the batch ``(X, y)`` against ``net``'s current module.
 
         The module is evaluated in evaluation mode; only the inputs receive
-        gradients.
+        gradients. The labels are kept.
 
         Parameters
         ----------
@@ -70,20 +75,17 @@ class AdversarialTraining(BaseEstimator):
 
         Returns
         -------
-        X_adv : torch.Tensor
+        X_adv, y : torch.Tensor
         """
-        self._validate_params()
-        caller = type(self).__name__
-        norm = check_norm(self.norm, caller)
-        eps = check_eps(self.eps, caller)
-        bounds = check_bounds(self.bounds, caller, X.device, X.dtype)
         module = net.module_
         was_training = module.training
         module.eval()
         try:
-            return pgd_attack(
-                module, X, y, eps=eps, norm=norm, n_iter=self.n_iter,
-                step_size=self.step_size, bounds=bounds, generator=None,
+            X_adv = pgd_attack(
+                module, X, y, eps=float(self.eps), norm=NORMS[self.norm],
+                n_iter=self.n_iter, step_size=self.step_size,
+                bounds=bounds_tensors(self.bounds, X.device, X.dtype), generator=None,
             )
         finally:
             module.train(was_training)
+        return X_adv, y

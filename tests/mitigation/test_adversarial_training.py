@@ -5,7 +5,7 @@ import pytest
 from sklearn.model_selection import GridSearchCV
 
 from sklearn_sb import SBNetClassifier
-from sklearn_sb.adversarial import AdversarialTraining
+from sklearn_sb.mitigation import AdversarialTraining
 from sklearn_sb.inspection import randomized_scores
 
 
@@ -13,7 +13,7 @@ def test_adversarially_trained_fcn_still_ignores_s_complement(lms):
     data, X_train, X_test, y_train, y_test = lms
     net = SBNetClassifier(
         module__width=100, module__depth=2, max_epochs=10, random_state=0,
-        adversarial=AdversarialTraining(eps=0.05, norm=2, step_size=0.02),
+        method=AdversarialTraining(eps=0.05, norm=2, step_size=0.02),
     ).fit(X_train, y_train)
     table = randomized_scores(net, X_test, y_test, simple_features=data, random_state=0)
     assert table.loc["standard", "accuracy_mean"] >= 0.99
@@ -24,16 +24,17 @@ def test_training_batches_are_replaced_by_their_pgd_examples(lms, monkeypatch):
     _, X_train, _, y_train, _ = lms
     recipe = AdversarialTraining(eps=0.3, norm="inf")
     seen = []
-    original = AdversarialTraining.perturb
+    original = AdversarialTraining.transform_batch
 
     def spy(self, net, X, y):
-        X_adv = original(self, net, X, y)
+        X_adv, y_adv = original(self, net, X, y)
+        assert y_adv is y
         seen.append(float((X_adv - X).abs().max()))
-        return X_adv
+        return X_adv, y_adv
 
-    monkeypatch.setattr(AdversarialTraining, "perturb", spy)
+    monkeypatch.setattr(AdversarialTraining, "transform_batch", spy)
     options = dict(module__width=50, max_epochs=3, batch_size=250, random_state=0)
-    adversarial = SBNetClassifier(**options, adversarial=recipe).fit(X_train[:2000], y_train[:2000])
+    adversarial = SBNetClassifier(**options, method=recipe).fit(X_train[:2000], y_train[:2000])
     plain = SBNetClassifier(**options).fit(X_train[:2000], y_train[:2000])
     assert len(seen) == 3 * 8  # every batch of every epoch
     assert max(seen) == pytest.approx(0.3, abs=1e-6)
@@ -51,18 +52,18 @@ def test_defaults_are_the_papers_linf_recipe():
 def test_adversarial_options_are_grid_searchable(lms):
     _, X_train, _, y_train, _ = lms
     net = SBNetClassifier(module__width=20, max_epochs=1, random_state=0,
-                          adversarial=AdversarialTraining(norm=2))
-    assert net.get_params()["adversarial__eps"] == 0.3
-    grid = GridSearchCV(net, {"adversarial__eps": [0.01, 0.05]}, cv=2)
+                          method=AdversarialTraining(norm=2))
+    assert net.get_params()["method__eps"] == 0.3
+    grid = GridSearchCV(net, {"method__eps": [0.01, 0.05]}, cv=2)
     grid.fit(X_train[:1000], y_train[:1000])
-    assert [p["adversarial__eps"] for p in grid.cv_results_["params"]] == [0.01, 0.05]
-    assert grid.best_estimator_.adversarial.eps in (0.01, 0.05)
+    assert [p["method__eps"] for p in grid.cv_results_["params"]] == [0.01, 0.05]
+    assert grid.best_estimator_.method.eps in (0.01, 0.05)
 
 
 def test_seeded_adversarial_training_is_deterministic(lms):
     _, X_train, _, y_train, _ = lms
     options = dict(module__width=20, max_epochs=1, random_state=4,
-                   adversarial=AdversarialTraining(eps=0.05, norm=2))
+                   method=AdversarialTraining(eps=0.05, norm=2))
     first = SBNetClassifier(**options).fit(X_train[:1000], y_train[:1000])
     second = SBNetClassifier(**options).fit(X_train[:1000], y_train[:1000])
     for a, b in zip(first.module_.parameters(), second.module_.parameters()):

@@ -2,17 +2,11 @@
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.model_selection import train_test_split
 
 from sklearn_sb import SBNetClassifier, make_lms
 from sklearn_sb.adversarial import UniversalPerturbation, robust_accuracy_score
-from sklearn_sb.ensemble import LogitEnsembleClassifier
 from sklearn_sb.inspection import randomized_scores
-
-
-def _data():
-    data = make_lms(12_000, 50, random_state=0, return_X_y=False)
-    return (data, *train_test_split(data.X, data.y, test_size=2000, random_state=0))
+from sklearn_sb.mitigation import LogitEnsembleClassifier, make_method
 
 
 def test_members_differ_and_logits_are_their_mean():
@@ -31,8 +25,8 @@ def test_members_differ_and_logits_are_their_mean():
     assert clone(ensemble).get_params()["n_estimators"] == 3
 
 
-def test_ensemble_of_three_fcns_keeps_extreme_simplicity_bias():
-    data, X_train, X_test, y_train, y_test = _data()
+def test_ensemble_of_three_fcns_keeps_extreme_simplicity_bias(lms):
+    data, X_train, X_test, y_train, y_test = lms
     ensemble = LogitEnsembleClassifier(
         SBNetClassifier(module__width=100, module__depth=2, max_epochs=10,
                         target_accuracy=0.9999),
@@ -45,3 +39,12 @@ def test_ensemble_of_three_fcns_keeps_extreme_simplicity_bias():
     assert robust_accuracy_score(ensemble, X_test, y_test, eps=1.0, random_state=0) <= 0.05
     uap = UniversalPerturbation(ensemble, eps=1.0, random_state=0).fit(X_train[:2000], y_train[:2000])
     assert uap.accuracy_ <= 0.1 and uap.budget_fraction(data) >= 0.95
+
+
+def test_applied_to_a_network_the_ensemble_takes_it_as_member_template():
+    net = SBNetClassifier(module__width=20, max_epochs=3)
+    ensemble = make_method("logit-ensemble", n_estimators=2, random_state=0).apply_to(net)
+    assert isinstance(ensemble, LogitEnsembleClassifier)
+    assert ensemble.estimator is not net
+    assert ensemble.estimator.get_params()["module__width"] == 20
+    assert ensemble.n_estimators == 2

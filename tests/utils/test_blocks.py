@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sklearn_sb.inspection._blocks import check_rotation, resolve_block
+from sklearn_sb.utils._blocks import check_rotation, resolve_block
 
 
 @pytest.mark.parametrize(

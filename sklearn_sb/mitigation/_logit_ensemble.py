@@ -5,12 +5,19 @@ from numbers import Integral
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
 
+from ..base import LogitClassifierMixin
+from ..utils._param_validation import HasMethods, Interval
+from ..utils._random import draw_seed
+from ._base import NetworkEnsembleMixin
+from ._registry import register_method
 
-class LogitEnsembleClassifier(ClassifierMixin, BaseEstimator):
+
+@register_method("logit-ensemble")
+class LogitEnsembleClassifier(
+    NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin, BaseEstimator
+):
     """Independently trained copies of a network, their logits averaged.
 
     Each member is a clone of ``estimator`` with its own ``random_state``
@@ -18,7 +25,7 @@ class LogitEnsembleClassifier(ClassifierMixin, BaseEstimator):
     the mean of the members' logits, so the inspection tools and the attacks
     treat the ensemble as one differentiable model.
 
-    Read more in the :ref:`User Guide <adversarial>`.
+    Read more in the :ref:`User Guide <mitigation>`.
 
     Parameters
     ----------
@@ -40,7 +47,7 @@ class LogitEnsembleClassifier(ClassifierMixin, BaseEstimator):
     --------
     >>> from sklearn_sb import make_lms
     >>> from sklearn_sb import SBNetClassifier
-    >>> from sklearn_sb.ensemble import LogitEnsembleClassifier
+    >>> from sklearn_sb.mitigation import LogitEnsembleClassifier
     >>> X, y = make_lms(1000, 10, random_state=0)
     >>> ensemble = LogitEnsembleClassifier(
     ...     SBNetClassifier(module__width=50, max_epochs=5), n_estimators=3,
@@ -81,9 +88,7 @@ class LogitEnsembleClassifier(ClassifierMixin, BaseEstimator):
             template = SBNetClassifier()
         else:
             template = self.estimator
-        seeds = check_random_state(self.random_state).randint(
-            np.iinfo(np.int32).max, size=self.n_estimators
-        )
+        seeds = draw_seed(self.random_state, size=self.n_estimators)
         members = [clone(template).set_params(random_state=int(seed)) for seed in seeds]
         self.estimators_ = Parallel(n_jobs=self.n_jobs)(
             delayed(member.fit)(X, y) for member in members
@@ -108,46 +113,3 @@ class LogitEnsembleClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         return np.mean([member.predict_logits(X) for member in self.estimators_], axis=0)
-
-    def decision_function(self, X):
-        """``logit[1] - logit[0]`` of the averaged logits (the logits for > 2 classes).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-        """
-        logits = self.predict_logits(X).astype(np.float64)
-        return logits[:, 1] - logits[:, 0] if logits.shape[1] == 2 else logits
-
-    def predict_proba(self, X):
-        """Softmax of the averaged logits.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        logits = self.predict_logits(X).astype(np.float64)
-        logits -= logits.max(axis=1, keepdims=True)
-        proba = np.exp(logits)
-        return proba / proba.sum(axis=1, keepdims=True)
-
-    def predict(self, X):
-        """The class with the largest averaged logit.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        return self.classes_[self.predict_logits(X).argmax(axis=1)]

@@ -1,5 +1,0 @@
-"""Ensembles of networks."""
-
-from ._logit import LogitEnsembleClassifier
-
-__all__ = ["LogitEnsembleClassifier"]

@@ -1,0 +1,22 @@
+"""Methods that change how networks are trained or combined, to fight simplicity bias.
+
+Two kinds, one interface: a :class:`TrainingMethod` plugs into one network
+(``SBNetClassifier(method=...)``) through two hooks, on the batch and on the
+loss; a network ensemble is a meta-estimator over member networks. Both
+offer ``apply_to(network)``, so experiments treat every method alike.
+"""
+
+from ._adversarial_training import AdversarialTraining
+from ._base import NetworkEnsembleMixin, TrainingMethod
+from ._logit_ensemble import LogitEnsembleClassifier
+from ._registry import available_methods, make_method, register_method
+
+__all__ = [
+    "AdversarialTraining",
+    "LogitEnsembleClassifier",
+    "NetworkEnsembleMixin",
+    "TrainingMethod",
+    "available_methods",
+    "make_method",
+    "register_method",
+]

@@ -1,0 +1,96 @@
+"""The base class of the training methods, and what every method shares."""
+
+from sklearn.base import BaseEstimator, clone
+
+
+class TrainingMethod(BaseEstimator):
+    """A change to how one network is trained, plugged into SBNetClassifier.
+
+    ``SBNetClassifier(method=...)`` calls two hooks during training, both
+    identity here: :meth:`transform_batch` may replace a training batch
+    (adversarial training replaces it with attacks of it), and
+    :meth:`adjust_loss` may change the loss of a batch (a penalty on the
+    logits, say). A subclass overrides one or both. Its constructor
+    parameters are grid-searchable through the network as
+    ``method__<name>``, and are validated once when the network's ``fit``
+    starts (declare them in ``_parameter_constraints``).
+
+    Hooks receive tensors already on the network's device. They run under
+    the network's seeded torch generator, so a method that draws random
+    numbers from torch is as deterministic as the network.
+    """
+
+    _parameter_constraints = {}
+
+    def transform_batch(self, net, X, y):
+        """The batch to train on instead of ``(X, y)``.
+
+        Parameters
+        ----------
+        net : SBNetClassifier
+            The network being trained (``net.module_`` is its module).
+        X : torch.Tensor
+            A training batch.
+        y : torch.Tensor
+            Its labels, as class indices.
+
+        Returns
+        -------
+        X, y : torch.Tensor
+        """
+        return X, y
+
+    def adjust_loss(self, net, X, y, y_pred, loss):
+        """The training loss of a batch, given the base loss.
+
+        Parameters
+        ----------
+        net : SBNetClassifier
+        X : torch.Tensor
+            The batch the network saw (after :meth:`transform_batch`).
+        y : torch.Tensor
+            Its labels, as class indices.
+        y_pred : torch.Tensor
+            The network's outputs (logits) on ``X``.
+        loss : torch.Tensor
+            The criterion's loss on the batch.
+
+        Returns
+        -------
+        loss : torch.Tensor, a scalar
+        """
+        return loss
+
+    def apply_to(self, network):
+        """An unfitted copy of ``network`` trained with this method.
+
+        Parameters
+        ----------
+        network : SBNetClassifier
+
+        Returns
+        -------
+        model : SBNetClassifier
+        """
+        return clone(network).set_params(method=clone(self))
+
+
+class NetworkEnsembleMixin:
+    """For methods that train several networks and combine them.
+
+    Such a method is a meta-estimator whose ``estimator`` parameter is the
+    member network; :meth:`apply_to` sets it.
+    """
+
+    def apply_to(self, network):
+        """An unfitted copy of this method with ``network`` as its member template.
+
+        Parameters
+        ----------
+        network : SBNetClassifier
+
+        Returns
+        -------
+        model : estimator
+        """
+        return clone(self).set_params(estimator=clone(network))
