@@ -7,9 +7,20 @@ from pathlib import Path
 import numpy as np
 
 
-def _best_threshold_accuracy(z, y):
-    """Accuracy of the best rule ``z > t`` or ``z <= t``, per column of ``z``."""
+def _best_threshold_accuracy(z, y, chunk=256):
+    """Accuracy of the best rule ``z > t`` or ``z <= t``, per column of ``z``.
+
+    Columns go by chunks, which bounds the temporaries for image data.
+    """
+    return np.concatenate([
+        _threshold_accuracy(z[:, start:start + chunk], y)
+        for start in range(0, z.shape[1], chunk)
+    ])
+
+
+def _threshold_accuracy(z, y):
     order = np.argsort(z, axis=0, kind="stable")
+    z_sorted = np.take_along_axis(z, order, axis=0)
     y_sorted = y[order]
     n = len(y)
     # Predicting 1 above the cut: errors are the positives at or below it
@@ -18,19 +29,31 @@ def _best_threshold_accuracy(z, y):
     cut = np.arange(n + 1)[:, None]
     negatives_above = (n - y.sum()) - (cut - positives_below)
     errors = positives_below + negatives_above
-    return np.maximum(1 - errors.min(axis=0) / n, errors.max(axis=0) / n)
+    # A threshold cannot cut between equal values (pixels have many).
+    ends = np.zeros((1, z.shape[1]), dtype=bool)
+    ties = np.vstack([ends, z_sorted[1:] == z_sorted[:-1], ends])
+    low = np.where(ties, n, errors).min(axis=0)
+    high = np.where(ties, 0, errors).max(axis=0)
+    return np.maximum(1 - low / n, high / n)
 
 
 def _describe(args):
     import pandas as pd
 
-    from .datasets._catalog import SYNTHETIC_DATASETS, make_synthetic
+    from .datasets._catalog import load_dataset
 
-    data = make_synthetic(
-        args.dataset, args.n_samples, args.n_features, random_state=args.seed
-    )
-    Z = data.X @ data.rotation.T
-    accuracy = _best_threshold_accuracy(Z, data.y)
+    try:
+        data = load_dataset(
+            args.dataset, n_train=args.n_samples, n_test=0, n_features=args.n_features,
+            random_state=args.seed, data_home=args.data_home,
+            download_if_missing=not args.no_download, verbose=1,
+        )
+    except OSError as error:
+        print(f"sklearn-sb describe {args.dataset}: {error}", file=sys.stderr)
+        return 1
+    X, y, rotation = data.X_train, data.y_train, data.rotation
+    Z = X if rotation is None else X @ rotation.T
+    accuracy = _best_threshold_accuracy(Z, y)
     role = np.where(np.isin(np.arange(Z.shape[1]), data.simple_features), "S", "S^c")
     table = pd.DataFrame(
         {
@@ -50,19 +73,22 @@ def _describe(args):
             "threshold acc (max)": ("best threshold accuracy", "max"),
         },
     )
-    orthogonality = np.abs(data.rotation @ data.rotation.T - np.eye(Z.shape[1])).max()
-    n_positive = int(data.y.sum())
-    print(f"{args.dataset}: {SYNTHETIC_DATASETS[args.dataset][2]}")
+    n_positive = int(y.sum())
+    print(f"{args.dataset}: {data.description}")
     print(
-        f"X: {data.X.shape[0]} samples x {data.X.shape[1]} features, "
-        f"{data.X.dtype}; classes: {len(data.y) - n_positive} negative, "
+        f"X: {X.shape[0]} samples x {X.shape[1]} features, "
+        f"{X.dtype}; classes: {len(y) - n_positive} negative, "
         f"{n_positive} positive"
     )
-    print(
-        f"rotation: {'Haar-random' if data.parameters['rotate'] else 'identity'}, "
-        f"max |R R^T - I| = {orthogonality:.1e}"
-    )
-    print("\nUnrotated coordinates (Z = X @ rotation.T), by block:")
+    if rotation is None:
+        print("rotation: none")
+        print("\nCoordinates (Z = X), by block:")
+    else:
+        identity = np.eye(Z.shape[1])
+        kind = "identity" if np.array_equal(rotation, identity) else "Haar-random"
+        orthogonality = np.abs(rotation @ rotation.T - identity).max()
+        print(f"rotation: {kind}, max |R R^T - I| = {orthogonality:.1e}")
+        print("\nUnrotated coordinates (Z = X @ rotation.T), by block:")
     print(summary.to_string(float_format=lambda v: f"{v:.3f}"))
     separable = table.loc[table["best threshold accuracy"] > 0.99, "block"].unique()
     print(
@@ -73,6 +99,7 @@ def _describe(args):
 
 
 def _list(args):
+    from .datasets._catalog import available_datasets
     from .experiments import RECIPES
 
     width = max(map(len, RECIPES))
@@ -83,6 +110,13 @@ def _list(args):
         print(f"  {'':<{width}}  default: {n_train:,} train / {n_test:,} test; "
               f"--full: {recipe.sizes['full'][0]:,} / {recipe.sizes['full'][1]:,}")
     print("\nRun one with: sklearn-sb reproduce NAME [--quick | --full] [--out DIR]")
+    datasets = available_datasets()
+    width = max(map(len, datasets))
+    print("\nDatasets:\n")
+    for name, entry in datasets.items():
+        download = " (downloaded on first use)" if entry.needs_download else ""
+        print(f"  {name:<{width}}  {entry.description}{download}")
+    print("\nSummarize one with: sklearn-sb describe NAME [--n-samples N]")
     return 0
 
 
@@ -124,7 +158,7 @@ def _format_number(value):
 
 
 def build_parser():
-    from .datasets._catalog import SYNTHETIC_DATASETS
+    from .datasets._catalog import available_datasets
     from .experiments import RECIPES
 
     parser = argparse.ArgumentParser(
@@ -132,8 +166,8 @@ def build_parser():
         description="Study simplicity bias in neural networks.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    listing = commands.add_parser("list", help="list the paper's experiments",
-                                  description="List the paper's experiments.")
+    listing = commands.add_parser("list", help="list the paper's experiments and datasets",
+                                  description="List the paper's experiments and datasets.")
     listing.set_defaults(run=_list)
     reproduce = commands.add_parser(
         "reproduce",
@@ -156,13 +190,18 @@ def build_parser():
     reproduce.set_defaults(run=_reproduce)
     describe = commands.add_parser(
         "describe",
-        help="generate a synthetic dataset and summarize its blocks",
-        description="Generate a synthetic dataset and summarize its blocks.",
+        help="load a dataset and summarize its blocks",
+        description="Load a dataset's training rows and summarize its blocks.",
     )
-    describe.add_argument("dataset", choices=sorted(SYNTHETIC_DATASETS))
-    describe.add_argument("--n-samples", type=_at_least(2), default=10_000)
-    describe.add_argument("--n-features", type=_at_least(2), default=50)
+    describe.add_argument("dataset", choices=list(available_datasets()))
+    describe.add_argument("--n-samples", type=_at_least(2), default=10_000,
+                          help="training rows to draw (a fetched dataset may have fewer)")
+    describe.add_argument("--n-features", type=_at_least(2), default=50,
+                          help="dimension of a synthetic dataset")
     describe.add_argument("--seed", type=int, default=0)
+    describe.add_argument("--data-home", help="where a fetched dataset keeps its data")
+    describe.add_argument("--no-download", action="store_true",
+                          help="fail instead of downloading a fetched dataset's sources")
     describe.set_defaults(run=_describe)
     return parser
 

@@ -45,3 +45,30 @@ def test_python_dash_m_runs_the_command_line():
         capture_output=True, text=True, check=True,
     )
     assert "lsn: LSN" in result.stdout
+
+
+def test_describe_loads_a_fetched_dataset(torchvision_sources, tmp_path, capsys):
+    assert main(["describe", "mnist-cifar", "--n-samples", "100",
+                 "--data-home", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "mnist-cifar: MNIST-CIFAR" in out
+    assert "100 samples x 6144 features, float32" in out
+    assert "rotation: none" in out
+    assert "MNIST pixel" in out and "CIFAR-10 pixel" in out
+
+
+def test_describe_without_the_data_exits_with_how_to_get_it(tmp_path, capsys):
+    assert main(["describe", "mnist-cifar", "--no-download",
+                 "--data-home", str(tmp_path)]) == 1
+    assert "download_if_missing" in capsys.readouterr().err
+
+
+def test_list_names_every_dataset_and_which_need_a_download(capsys):
+    from sklearn_sb.datasets._catalog import available_datasets
+
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.partition("Datasets:")[2].splitlines()
+    for name, entry in available_datasets().items():
+        line = next(line for line in lines if line.split()[:1] == [name])
+        assert entry.description in line
+        assert ("downloaded on first use" in line) == entry.needs_download

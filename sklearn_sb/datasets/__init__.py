@@ -1,6 +1,20 @@
-"""The paper's datasets: synthetic LMS, MS and LSN data, and MNIST-CIFAR."""
+"""The paper's datasets: synthetic LMS, MS and LSN data, and MNIST-CIFAR.
 
+Every dataset is also registered by name in a catalog
+(:func:`available_datasets`), from which :func:`load_dataset` draws a train
+and a test split: the command line and the experiments use it.
+"""
+
+from ._catalog import available_datasets, load_dataset, register_dataset
 from ._mnist_cifar import fetch_mnist_cifar
 from ._synthetic import make_lms, make_lsn, make_slabs
 
-__all__ = ["fetch_mnist_cifar", "make_lms", "make_lsn", "make_slabs"]
+__all__ = [
+    "available_datasets",
+    "fetch_mnist_cifar",
+    "load_dataset",
+    "make_lms",
+    "make_lsn",
+    "make_slabs",
+    "register_dataset",
+]

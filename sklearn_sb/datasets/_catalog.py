@@ -1,32 +1,235 @@
-"""The paper's synthetic datasets by name, as the command line offers them."""
+"""The paper's datasets by name, for the command line and the experiments.
 
+A loader takes the keyword arguments of :func:`load_dataset` (``n_train``,
+``n_test``, ``n_features``, ``random_state``, ``data_home``,
+``download_if_missing``, ``verbose``), uses those that apply to it, and
+returns a Bunch with ``X_train``, ``X_test``, ``y_train``, ``y_test``,
+``simple_features``, ``complex_features``, ``rotation``, ``feature_info`` and
+``DESCR``.
+"""
+
+import os
+from dataclasses import dataclass
+from functools import partial
+from numbers import Integral
+from typing import Callable
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.utils import Bunch, check_random_state
+
+from ..utils._param_validation import Interval, RegisteredName, validate_params
+from ..utils._registry import Registry
+
+from ._mnist_cifar import fetch_mnist_cifar
 from ._synthetic import make_lms, make_lsn, make_slabs
 
-SYNTHETIC_DATASETS = {
-    "lms5": (make_lms, {"n_slabs": 5}, "LMS-5: a linear coordinate and 5-slab ones"),
-    "lms7": (make_lms, {"n_slabs": 7}, "LMS-7: a linear coordinate and 7-slab ones"),
-    "noisy-lms7": (
-        make_lms,
-        {"n_slabs": 7, "noise": 0.1},
-        "noisy LMS-7: 10% of the linear coordinate replaced by noise",
-    ),
-    "ms5": (make_slabs, {"n_slabs": 5}, "MS-5: 5-slab coordinates, all equally simple"),
-    "ms57": (
-        make_slabs,
-        {"n_slabs": (5, 7)},
-        "MS-(5,7): a 5-slab coordinate and 7-slab ones",
-    ),
-    "lsn": (make_lsn, {}, "LSN: linear and 3-slab singletons, Gaussian noise (Theorem 1)"),
-}
+
+@dataclass(frozen=True)
+class DatasetEntry:
+    """A registered dataset.
+
+    Parameters
+    ----------
+    name : str
+    description : str
+        One line, shown by ``sklearn-sb list`` and ``sklearn-sb describe``.
+    loader : callable
+        Called with the keyword arguments of :func:`load_dataset` but ``name``.
+    needs_download : bool
+        Whether the loader reads sources that may have to be downloaded.
+    """
+
+    name: str
+    description: str
+    loader: Callable
+    needs_download: bool = False
 
 
-def make_synthetic(name, n_samples, n_features, *, random_state=None):
-    """Generate the named dataset as a Bunch."""
-    func, options, _ = SYNTHETIC_DATASETS[name]
-    return func(
-        n_samples,
-        n_features,
-        **options,
-        random_state=random_state,
-        return_X_y=False,
+_DATASETS = Registry("dataset")
+
+
+def register_dataset(name, loader=None, *, description, needs_download=False):
+    """Add a dataset to the catalog; usable as a decorator of its loader.
+
+    Parameters
+    ----------
+    name : str
+        The name :func:`load_dataset` and ``sklearn-sb describe`` take.
+    loader : callable, default=None
+        See the module docstring for its arguments and return value. None
+        returns a decorator that registers the function it decorates.
+    description : str
+        One line describing the dataset.
+    needs_download : bool, default=False
+        Whether the loader reads sources that may have to be downloaded.
+
+    Returns
+    -------
+    loader : callable
+        ``loader`` itself, or the decorator when ``loader`` is None.
+    """
+    if loader is None:
+        return partial(register_dataset, name, description=description,
+                       needs_download=needs_download)
+    _DATASETS.register(name)(DatasetEntry(name, description, loader, needs_download))
+    return loader
+
+
+def available_datasets():
+    """The registered datasets, in registration order.
+
+    Returns
+    -------
+    datasets : dict of str to DatasetEntry
+    """
+    return _DATASETS.entries()
+
+
+@validate_params(
+    {
+        "name": [RegisteredName(lambda: _DATASETS.names())],
+        "n_train": [Interval(Integral, 1, None, closed="left")],
+        "n_test": [Interval(Integral, 0, None, closed="left")],
+        "n_features": [Interval(Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+        "data_home": [str, os.PathLike, None],
+        "download_if_missing": ["boolean"],
+        "verbose": ["verbose"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def load_dataset(name, *, n_train, n_test, n_features=50, random_state=None,
+                 data_home=None, download_if_missing=True, verbose=0):
+    """Load a registered dataset, split into training and test rows.
+
+    Parameters
+    ----------
+    name : str
+        A key of :func:`available_datasets`.
+    n_train : int
+        Number of training rows. A fetched dataset gives at most as many as
+        its source has.
+    n_test : int
+        Number of test rows; 0 gives empty test arrays.
+    n_features : int, default=50
+        Dimension of a synthetic dataset; fetched datasets ignore it.
+    random_state : int, RandomState instance or None, default=None
+        Determines the rows drawn and the split. Pass an int for
+        reproducible output.
+    data_home : str or path-like, default=None
+        Cache folder of a fetched dataset; synthetic datasets ignore it.
+    download_if_missing : bool, default=True
+        If False, a fetched dataset that is not cached raises an OSError.
+    verbose : int, default=0
+        0 is silent; otherwise progress bars while fetching.
+
+    Returns
+    -------
+    dataset : :class:`~sklearn.utils.Bunch`
+        Dictionary-like object, with the following attributes.
+
+        X_train, X_test : ndarray of shape (n_train, n_features), (n_test, n_features)
+        y_train, y_test : ndarray of shape (n_train,), (n_test,)
+        simple_features, complex_features : ndarray of int
+            The columns of the simple block S and of S^c, in unrotated
+            coordinates.
+        rotation : ndarray of shape (n_features, n_features) or None
+            ``X = Z @ rotation`` for the unrotated data ``Z``; None when the
+            data is not rotated.
+        feature_info : ndarray of str
+            The kind of every unrotated column, such as 'linear' or 'slab-5'.
+        DESCR : str
+            The source's full description.
+        description : str
+            The catalog's one-line description.
+
+        Sources may add attributes: the generators' ``parameters``,
+        MNIST-CIFAR's ``target_names``.
+
+    Raises
+    ------
+    OSError
+        If a fetched dataset is not cached and ``download_if_missing=False``,
+        or its download fails.
+
+    Examples
+    --------
+    >>> from sklearn_sb.datasets import load_dataset
+    >>> data = load_dataset("lms5", n_train=100, n_test=20, n_features=10,
+    ...                     random_state=0)
+    >>> data.X_train.shape, data.X_test.shape
+    ((100, 10), (20, 10))
+    """
+    entry = _DATASETS.get(name)
+    data = entry.loader(
+        n_train=n_train, n_test=n_test, n_features=n_features,
+        random_state=random_state, data_home=data_home,
+        download_if_missing=download_if_missing, verbose=verbose,
+    )
+    data.description = entry.description
+    return data
+
+
+def _load_synthetic(make, options, *, n_train, n_test, n_features, random_state, **_):
+    """``make`` on all the rows, split as the experiments always have."""
+    generated = make(n_train + n_test, n_features, **options,
+                     random_state=random_state, return_X_y=False)
+    X, y = generated.pop("X"), generated.pop("y")
+    if n_test:
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, test_size=n_test, random_state=random_state
+        )
+    else:
+        # train_test_split refuses an empty test set; the generators
+        # already shuffle the rows.
+        X_train, X_test, y_train, y_test = X, X[:0], y, y[:0]
+    return Bunch(X_train=X_train, X_test=X_test, y_train=y_train, y_test=y_test,
+                 **generated)
+
+
+register_dataset("lms5", partial(_load_synthetic, make_lms, {"n_slabs": 5}),
+                 description="LMS-5: a linear coordinate and 5-slab ones")
+register_dataset("lms7", partial(_load_synthetic, make_lms, {"n_slabs": 7}),
+                 description="LMS-7: a linear coordinate and 7-slab ones")
+register_dataset(
+    "noisy-lms7", partial(_load_synthetic, make_lms, {"n_slabs": 7, "noise": 0.1}),
+    description="noisy LMS-7: 10% of the linear coordinate replaced by noise",
+)
+register_dataset("ms5", partial(_load_synthetic, make_slabs, {"n_slabs": 5}),
+                 description="MS-5: 5-slab coordinates, all equally simple")
+register_dataset("ms57", partial(_load_synthetic, make_slabs, {"n_slabs": (5, 7)}),
+                 description="MS-(5,7): a 5-slab coordinate and 7-slab ones")
+register_dataset("lsn", partial(_load_synthetic, make_lsn, {}),
+                 description="LSN: linear and 3-slab singletons, Gaussian noise (Theorem 1)")
+
+
+@register_dataset(
+    "mnist-cifar",
+    description="MNIST-CIFAR: an MNIST digit (S) stacked on a CIFAR-10 image (S^c)",
+    needs_download=True,
+)
+def _load_mnist_cifar(*, n_train, n_test, random_state, data_home, download_if_missing,
+                      verbose, **_):
+    """Random rows of the training and of the test pairs."""
+    options = dict(data_home=data_home, random_state=random_state,
+                   download_if_missing=download_if_missing, verbose=verbose)
+    train = fetch_mnist_cifar(subset="train", **options)
+    test = fetch_mnist_cifar(subset="test", **options)
+    rng = check_random_state(random_state)
+    keep_train = rng.permutation(len(train.target))[:n_train]
+    keep_test = rng.permutation(len(test.target))[:n_test]
+    feature_info = np.full(train.data.shape[1], "CIFAR-10 pixel", dtype=object)
+    feature_info[train.simple_features] = "MNIST pixel"
+    return Bunch(
+        X_train=train.data[keep_train],
+        X_test=test.data[keep_test],
+        y_train=train.target[keep_train],
+        y_test=test.target[keep_test],
+        simple_features=train.simple_features,
+        complex_features=train.complex_features,
+        rotation=None,
+        feature_info=feature_info,
+        target_names=train.target_names,
+        DESCR=train.DESCR,
     )

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 from sklearn.utils import Bunch
 from tqdm.auto import tqdm
 
+from ..datasets._catalog import load_dataset
 from ._recipes import RECIPES
 from ._steps import STEPS
 
@@ -65,29 +65,14 @@ def _options_for(recipe, size):
 
 def _load_data(run):
     n_train, n_test = run.recipe.sizes[run.size]
-    if run.recipe.dataset == "mnist-cifar":
-        from ..datasets import fetch_mnist_cifar
-
-        options = dict(data_home=run.data_home, random_state=run.seed,
-                       download_if_missing=run.download_if_missing,
-                       verbose=int(run.progress))
-        train = fetch_mnist_cifar(subset="train", **options)
-        test = fetch_mnist_cifar(subset="test", **options)
-        rng = np.random.RandomState(run.seed)
-        keep_train = rng.permutation(len(train.target))[:n_train]
-        keep_test = rng.permutation(len(test.target))[:n_test]
-        run.data = train
-        run.X_train, run.y_train = train.data[keep_train], train.target[keep_train]
-        run.X_test, run.y_test = test.data[keep_test], test.target[keep_test]
-        return
-    from ..datasets._catalog import make_synthetic
-
-    n_features = run.options.get("n_features", run.recipe.n_features)
-    run.data = make_synthetic(run.recipe.dataset, n_train + n_test, n_features,
-                              random_state=run.seed)
-    run.X_train, run.X_test, run.y_train, run.y_test = train_test_split(
-        run.data.X, run.data.y, test_size=n_test, random_state=run.seed
+    run.data = load_dataset(
+        run.recipe.dataset, n_train=n_train, n_test=n_test,
+        n_features=run.options.get("n_features", run.recipe.n_features),
+        random_state=run.seed, data_home=run.data_home,
+        download_if_missing=run.download_if_missing, verbose=int(run.progress),
     )
+    run.X_train, run.X_test = run.data.X_train, run.data.X_test
+    run.y_train, run.y_test = run.data.y_train, run.data.y_test
 
 
 def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
@@ -172,6 +157,10 @@ def _write(run, table, seconds, out):
         "n_test": n_test,
         "seed": run.seed,
         "model": {key: _jsonable(value) for key, value in run.model_params.items()},
+        "method": None if run.recipe.method is None else {
+            "name": _jsonable(run.recipe.method),
+            "params": {key: _jsonable(v) for key, v in run.options.get("method", {}).items()},
+        },
         "seconds": seconds,
         "results": {key: _jsonable(value) for key, value in run.results.items()},
         "paper": {key: run.paper_value(key) for key in run.results},
