@@ -1,4 +1,4 @@
-"""Unit tests of the one-dimensional blocks (DESIGN.md section 1)."""
+"""Unit tests of the one-dimensional blocks (doc/specification.rst, section 1)."""
 
 import numpy as np
 import pytest
@@ -13,7 +13,7 @@ from sklearn_sb.datasets._blocks import (
     slab_singleton_block,
 )
 
-# DESIGN.md section 1: the reference probabilities, left to right over the
+# Specification section 1 (spec-blocks): the reference probabilities, left to right over the
 # slabs of each class, as (negatives, positives).
 REFERENCE_TABLE = {
     3: ([1.0], [1 / 2, 1 / 2]),
@@ -43,7 +43,7 @@ def test_slab_layout_five_slabs_default_margin():
 
 
 def test_slab_layout_seven_slabs_matches_design_figures():
-    # DESIGN.md quotes the 7-slab edges rounded to 4 decimals.
+    # The specification quotes the 7-slab edges rounded to 4 decimals.
     left_edges, width, labels = slab_layout(7, 0.1)
     slabs = np.column_stack([left_edges, left_edges + width])
     expected = [

@@ -1,7 +1,7 @@
 """fetch_mnist_cifar on tiny MNIST and CIFAR-10 archives (see conftest.py).
 
 torchvision's own download, checksum and extraction code runs against a
-local HTTP server; DESIGN.md section 3 defines the images and the pairing.
+local HTTP server; the specification, section 3 (spec-mnist-cifar), defines the images and the pairing.
 """
 
 import os

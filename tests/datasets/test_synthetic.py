@@ -1,6 +1,7 @@
 """Tests of the synthetic datasets: make_lms, make_slabs, make_lsn.
 
-The expectations come from DESIGN.md sections 1 and 2. Every distributional
+The expectations come from the specification, sections 1 and 2
+(doc/specification.rst, spec-blocks and spec-datasets). Every distributional
 statement is checked in the unrotated basis ``Z = X @ rotation.T``, on large
 datasets generated once per module.
 """
@@ -29,7 +30,7 @@ N_FEATURES_BIG = 5
 # Coordinate 0 (S) and two complex coordinates (S^c).
 CHECKED_COORDINATES = (0, 1, 4)
 
-# DESIGN.md section 1: reference slab probabilities, left to right over the
+# Specification section 1 (spec-blocks): reference slab probabilities, left to right over the
 # slabs of each class, as (negatives, positives).
 REFERENCE_TABLE = {
     3: ((1.0,), (1 / 2, 1 / 2)),
@@ -47,7 +48,7 @@ FUNCTIONS = [make_lms, make_slabs, make_lsn]
 
 
 def design_slabs(n_slabs, margin):
-    """The slabs of DESIGN.md, left to right, as (low, high, label)."""
+    """The slabs of the specification, left to right, as (low, high, label)."""
     width = (2 - 2 * (n_slabs - 1) * margin) / n_slabs
     slabs = []
     for i in range(n_slabs):
@@ -271,7 +272,7 @@ def test_coordinates_are_independent_given_the_label(big_data, case, pair, label
 
 
 def test_reference_probabilities_in_design_figures(big_data):
-    # DESIGN.md: for 5-slab, negatives in [-0.12, 0.12] w.p. 3/4 and in
+    # The specification: for 5-slab, negatives in [-0.12, 0.12] w.p. 3/4 and in
     # ±[0.76, 1.0] w.p. 1/8 each; positives in ±[0.32, 0.56] w.p. 1/2 each.
     Z, y, _ = big_data("LMS-5")
     z = Z[:, 1]
