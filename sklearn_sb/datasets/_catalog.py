@@ -129,8 +129,11 @@ def load_dataset(name, *, n_train, n_test, n_features=50, random_state=None,
     dataset : :class:`~sklearn.utils.Bunch`
         Dictionary-like object, with the following attributes.
 
-        X_train, X_test : ndarray of shape (n_train, n_features), (n_test, n_features)
-        y_train, y_test : ndarray of shape (n_train,), (n_test,)
+        X_train, X_test : ndarray
+            Training and test inputs, of shapes ``(n_train, n_features)``
+            and ``(n_test, n_features)``.
+        y_train, y_test : ndarray
+            Their labels, of shapes ``(n_train,)`` and ``(n_test,)``.
         simple_features, complex_features : ndarray of int
             The columns of the simple block S and of S^c, in unrotated
             coordinates.

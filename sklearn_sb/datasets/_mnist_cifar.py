@@ -21,6 +21,7 @@ from ..utils._param_validation import (
 )
 from tqdm.auto import tqdm
 
+from ..utils._random import draw_seed
 from ._cache import read_arrays, write_arrays
 from ._synthetic import _describe
 
@@ -464,7 +465,7 @@ def fetch_mnist_cifar(
         )
     splits = _SPLITS if subset == "all" else (subset,)
     rng = check_random_state(random_state)
-    seeds = dict(zip(_SPLITS, rng.randint(np.iinfo(np.int32).max, size=len(_SPLITS))))
+    seeds = dict(zip(_SPLITS, draw_seed(rng, size=len(_SPLITS))))
 
     cache_dir = os.path.join(get_data_home(data_home), "mnist_cifar")
     os.makedirs(cache_dir, exist_ok=True)

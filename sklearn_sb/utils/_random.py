@@ -1,9 +1,12 @@
-"""Seeds for torch, drawn from scikit-learn's ``random_state``."""
+"""Seeds for torch, drawn from scikit-learn's ``random_state``.
+
+torch is imported by the functions that use it: drawing seeds, which the
+dataset functions do, must not load it.
+"""
 
 import contextlib
 
 import numpy as np
-import torch
 from sklearn.utils import check_random_state
 
 _SEED_BOUND = np.iinfo(np.int32).max
@@ -24,6 +27,8 @@ def draw_seed(random_state, size=None):
 
 def torch_generator(random_state):
     """A CPU torch generator seeded from ``random_state``."""
+    import torch
+
     return torch.Generator().manual_seed(draw_seed(random_state))
 
 
@@ -36,6 +41,8 @@ def seeded_torch(random_state, device):
     if random_state is None:
         yield
         return
+    import torch
+
     seed = draw_seed(random_state)
     device = torch.device(device)
     cuda_devices = []
