@@ -15,23 +15,10 @@ from sklearn.model_selection import GridSearchCV, cross_validate, train_test_spl
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 from skorch.dataset import ValidSplit
 
 from sklearn_sb import SBNetClassifier, make_lms, make_lsn
 from sklearn_sb.networks import BinaryHingeLoss, Theorem1Net
-
-EXPECTED_FAILED_CHECKS = {
-    "check_no_attributes_set_in_init": (
-        "skorch stores prefixed options (module__width, ...) and its bookkeeping "
-        "(history_, initialized_, virtual_params_) in __init__."
-    ),
-    "check_methods_subset_invariance": (
-        "float32 matrix products differ in the last bits (~1e-7 relative) "
-        "between batch sizes, above the check's 1e-7 tolerance."
-    ),
-}
-
 
 def small_net(**params):
     defaults = dict(module__width=32, module__depth=1, max_epochs=30, random_state=0)
@@ -50,15 +37,7 @@ def fitted(lms):
     return small_net(max_epochs=10).fit(X_train, y_train)
 
 
-# skorch's set_params re-reads the callbacks at once, so check_set_params's
-# deliberately invalid values raise TypeError there instead of in fit.
-@pytest.mark.filterwarnings("ignore:TypeError occurred during set_params:UserWarning")
-@pytest.mark.filterwarnings("ignore:Estimator's parameters changed after set_params")
-@parametrize_with_checks(
-    [small_net()], expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
+# scikit-learn's estimator checks run over every estimator in tests/test_common.py.
 
 
 # -- learning the paper's data ------------------------------------------------

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._blocks import check_rotation, resolve_block, unpack_dataset
 from ..utils._param_validation import (
@@ -152,6 +152,7 @@ class UniversalPerturbation(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
                 "label_signed=True needs a binary classifier; set label_signed=False "
                 f"for {len(model.classes)} classes."
             )
+        X, y = validate_data(self, X, y, reset=True, allow_nd=True)
         X_tensor, y_tensor = model.tensor(X), model.encode(y)
         bounds = bounds_tensors(self.bounds, model.device)
         signs = self._signs(y_tensor, X_tensor.dtype)
@@ -162,7 +163,6 @@ class UniversalPerturbation(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
             delta = self._fit_svd(model, X_tensor, y_tensor, signs, eps, norm, bounds, generator)
 
         self.perturbation_ = delta.cpu().numpy()
-        self.n_features_in_ = int(np.prod(model.input_shape[:1]))
         clean = self._predict_index(model, X_tensor)
         attacked = self._predict_index(model, clip(X_tensor + self._signs(clean, X_tensor.dtype)
                                                    .view(-1, *[1] * delta.dim()) * delta, bounds))
@@ -239,8 +239,8 @@ class UniversalPerturbation(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
             Clipped to ``bounds``.
         """
         check_is_fitted(self)
+        X_in = validate_data(self, X, reset=False, allow_nd=True)
         model = torch_model(self.estimator, type(self).__name__)
-        X_in = np.asarray(X)
         X_tensor = model.tensor(X_in)
         delta = torch.as_tensor(self.perturbation_, device=model.device)
         signs = self._signs(self._predict_index(model, X_tensor), X_tensor.dtype)

@@ -2,7 +2,9 @@
 
 import json
 import math
+import os
 import time
+from numbers import Integral
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,13 @@ from sklearn.utils import Bunch
 from tqdm.auto import tqdm
 
 from ..datasets._catalog import load_dataset
+from ..utils._param_validation import (
+    Interval,
+    RegisteredName,
+    StrOptions,
+    TorchDevice,
+    validate_params,
+)
 from ._recipes import RECIPES
 from ._steps import STEPS
 
@@ -75,6 +84,20 @@ def _load_data(run):
     run.y_train, run.y_test = run.data.y_train, run.data.y_test
 
 
+@validate_params(
+    {
+        "name": [RegisteredName(lambda: RECIPES)],
+        "size": [StrOptions(set(SIZES))],
+        "seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
+        "device": [StrOptions({"auto"}), TorchDevice()],
+        "out": [str, os.PathLike, None],
+        "scheduler": [str, None],
+        "data_home": [str, os.PathLike, None],
+        "download_if_missing": ["boolean"],
+        "progress": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
                    scheduler=None, data_home=None, download_if_missing=True, progress=True):
     """Reproduce one of the paper's experiments.
@@ -86,7 +109,7 @@ def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
     size : {'quick', 'default', 'full'}, default='default'
         'quick' is a seconds-long smoke run, 'default' fits a 2-core CPU in
         a few minutes, 'full' uses the paper's sizes (meant for a GPU).
-    seed : int, default=0
+    seed : int in [0, 2**32 - 1], default=0
         Seeds the data, the networks and the measurements.
     device : {'auto', 'cpu', 'cuda'}, default='auto'
     out : str or path, default=None
@@ -114,10 +137,6 @@ def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
     >>> result.results["linear / slab weight ratio"] > 5
     True
     """
-    if name not in RECIPES:
-        raise ValueError(f"Unknown experiment {name!r}; choose one of {sorted(RECIPES)}.")
-    if size not in SIZES:
-        raise ValueError(f"size must be one of {SIZES}; got {size!r}.")
     recipe = RECIPES[name]
     run = Run(name, recipe, size, seed, device, scheduler, progress, data_home,
               download_if_missing)

@@ -5,11 +5,16 @@ import pandas as pd
 from scipy.stats import ks_2samp
 from sklearn.utils import Bunch, check_random_state
 
+from ..utils._blocks import BLOCK_CONSTRAINTS, simple_and_complex
+from ..utils._param_validation import HasMethods, validate_params
 from ._randomize import randomize_validated
-from ..utils._blocks import simple_and_complex
 from ._scores import CONDITIONS, _validated_inputs
 
 
+@validate_params(
+    {"estimator": [HasMethods(["predict"])], "X": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
 def positive_logits(estimator, X):
     """The positive-class score of a fitted classifier, on the logit scale.
 
@@ -33,6 +38,17 @@ def positive_logits(estimator, X):
     return np.log(proba) - np.log1p(-proba)
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["predict"])],
+        "X": ["array-like"],
+        "y": ["array-like"],
+        "simple_features": BLOCK_CONSTRAINTS,
+        "rotation": ["array-like", None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def randomized_logits(estimator, X, y, *, simple_features, rotation=None, random_state=None):
     """Positive-class logits on standard, S-randomized and S^c-randomized data.
 

@@ -3,8 +3,11 @@
 import contextlib
 import re
 import warnings
+from numbers import Real
 
 import joblib
+
+from ..utils._param_validation import HasMethods, Interval, validate_params
 
 _LOCAL = re.compile(r"local(?::(\d+))?")
 
@@ -21,6 +24,14 @@ def _import_distributed():
     return dask, distributed
 
 
+@validate_params(
+    {
+        "scheduler": [str, HasMethods(["scatter", "submit"]), None],
+        "scatter": [list, tuple, None],
+        "timeout": [Interval(Real, 0, None, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
 @contextlib.contextmanager
 def dask_backend(scheduler=None, *, scatter=None, timeout=60):
     """Send joblib's parallel work, such as grid-search fits, to a Dask cluster.
@@ -107,11 +118,6 @@ def dask_backend(scheduler=None, *, scatter=None, timeout=60):
     ...     search.fit(X, y)
     """
     dask, distributed = _import_distributed()
-    if scatter is not None and not isinstance(scatter, (list, tuple)):
-        raise TypeError(
-            "The 'scatter' parameter of dask_backend must be a list or tuple of "
-            f"objects, e.g. [X, y]. Got {type(scatter).__name__} instead."
-        )
     with contextlib.ExitStack() as stack:
         client = _client(scheduler, timeout, dask, distributed, stack)
         if sum(client.nthreads().values()) == 1:
@@ -147,12 +153,6 @@ def _client(scheduler, timeout, dask, distributed, stack):
     """A client for ``scheduler``; what it opens is closed by ``stack``."""
     if isinstance(scheduler, distributed.Client):
         return scheduler
-    if scheduler is not None and not isinstance(scheduler, str):
-        raise TypeError(
-            "The 'scheduler' parameter of dask_backend must be a scheduler "
-            "address, 'local', 'local:N', a distributed.Client or None. Got "
-            f"{type(scheduler).__name__} instead."
-        )
     local = _LOCAL.fullmatch(scheduler or "local")
     if local is None:
         return stack.enter_context(

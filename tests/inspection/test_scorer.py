@@ -8,28 +8,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import GridSearchCV, cross_validate, train_test_split
 from sklearn.pipeline import make_pipeline
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_sb import SBNetClassifier, make_lms
 from sklearn_sb.inspection import RandomizedFeatureScorer
 
-EXPECTED_FAILED_CHECKS = {
-    "check_methods_subset_invariance": (
-        "randomizing permutes rows, so a subset of X is permuted differently "
-        "from the whole."
-    ),
-    "check_methods_sample_order_invariance": (
-        "randomizing permutes rows, so reordering X reorders which rows swap."
-    ),
-}
-
-
-@parametrize_with_checks(
-    [RandomizedFeatureScorer([0], random_state=0)],
-    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS,
-)
-def test_sklearn_compatible(estimator, check):
-    check(estimator)
+# scikit-learn's estimator checks run over every estimator in tests/test_common.py.
 
 
 def test_transform_randomizes_the_block_in_the_unrotated_basis(lms_data):

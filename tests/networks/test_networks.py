@@ -107,7 +107,7 @@ def test_unknown_network_lists_the_known_ones():
 def test_registering_a_network_and_refusing_a_clash(monkeypatch):
     from sklearn_sb.networks import _registry
 
-    monkeypatch.setattr(_registry, "_NETWORKS", dict(_registry._NETWORKS))
+    monkeypatch.setattr(_registry._NETWORKS, "_entries", _registry._NETWORKS.entries())
 
     @register_network("test-only-linear")
     class Linear(nn.Linear):

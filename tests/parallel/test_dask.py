@@ -15,6 +15,7 @@ from skorch.callbacks import Callback
 
 from sklearn_sb import SBNetClassifier, make_lms
 from sklearn_sb.parallel import dask_backend
+from sklearn_sb.utils._param_validation import InvalidParameterError
 
 distributed = pytest.importorskip("distributed")
 
@@ -234,9 +235,9 @@ def test_losing_the_only_copy_of_an_input_raises_a_clear_error(data):
 @pytest.mark.parametrize(
     "scheduler, scatter, error, match",
     [
-        (8786, None, TypeError, "'scheduler' parameter .* Got int"),
+        (8786, None, InvalidParameterError, "'scheduler' parameter .* Got 8786"),
         ("local:0", None, ValueError, "at least one worker in 'local:N'"),
-        ("local", "X", TypeError, "'scatter' parameter .* list or tuple"),
+        ("local", "X", InvalidParameterError, "'scatter' parameter .*'list'.*'tuple'"),
     ],
 )
 def test_bad_parameters_are_rejected_before_any_cluster_starts(
