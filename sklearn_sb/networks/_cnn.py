@@ -13,7 +13,7 @@ class CNN(nn.Module):
     ("same" padding, ReLU), then a linear layer from the flattened feature
     maps to the logits. The flattening keeps the position of every
     coordinate, which matters since the coordinates are not interchangeable.
-    Defaults: 2 layers of 32 filters of size 5, about 100k weights for 50
+    Defaults: 2 layers of 32 filters of size 5, about 8.5k weights for 50
     features.
 
     Parameters
