@@ -133,6 +133,10 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
     # randomized scorers) make their copy in it directly.
     _input_dtype = np.float32
 
+    # Constructor parameters whose values are scikit-learn estimators: their
+    # own parameters are set as sklearn nests them ("method__eps").
+    _estimator_params = ("method",)
+
     _parameter_constraints = {
         "module": [RegisteredName(available_networks), SubclassOf(torch.nn.Module),
                    torch.nn.Module],
@@ -224,7 +228,9 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
         # skorch keeps "prefix__name" keys as attributes of the net; a
         # parameter holding an estimator (the training method) gets
         # scikit-learn's nested parameters instead.
-        nested = {key: params.pop(key) for key in list(params) if self._is_nested_estimator_param(key)}
+        nested = {
+            key: params.pop(key) for key in list(params) if self._is_nested_estimator_param(key)
+        }
         super().set_params(**params)
         for key, value in nested.items():
             name, sub_name = key.split("__", 1)
@@ -239,9 +245,6 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
     def _is_nested_estimator_param(self, key):
         name, nested, _ = key.partition("__")
         return bool(nested) and name in self._estimator_params
-
-    # Constructor parameters whose values are scikit-learn estimators.
-    _estimator_params = ("method",)
 
     def _get_param_names(self):
         # skorch lists every attribute not ending in "_" as a parameter,

@@ -5,10 +5,10 @@ import pandas as pd
 from scipy.stats import ks_2samp
 from sklearn.utils import Bunch, check_random_state
 
-from ..utils._blocks import BLOCK_CONSTRAINTS, simple_and_complex
+from ..utils._blocks import simple_and_complex
 from ..utils._param_validation import HasMethods, validate_params
 from ._randomize import randomize_validated
-from ._scores import CONDITIONS, _validated_inputs
+from ._scores import CONDITIONS, MEASUREMENT_CONSTRAINTS, _validated_inputs
 
 
 @validate_params(
@@ -39,14 +39,7 @@ def positive_logits(estimator, X):
 
 
 @validate_params(
-    {
-        "estimator": [HasMethods(["predict"])],
-        "X": ["array-like"],
-        "y": ["array-like"],
-        "simple_features": BLOCK_CONSTRAINTS,
-        "rotation": ["array-like", None],
-        "random_state": ["random_state"],
-    },
+    {**MEASUREMENT_CONSTRAINTS, "random_state": ["random_state"]},
     prefer_skip_nested_validation=True,
 )
 def randomized_logits(estimator, X, y, *, simple_features, rotation=None, random_state=None):

@@ -33,13 +33,19 @@ def _validated_inputs(estimator, X, y, metrics):
     return X, y
 
 
+#: The arguments of a measurement of a fitted model on (X, y) with its block S.
+MEASUREMENT_CONSTRAINTS = {
+    "estimator": [HasMethods(["predict"])],
+    "X": ["array-like"],
+    "y": ["array-like"],
+    "simple_features": BLOCK_CONSTRAINTS,
+    "rotation": ["array-like", None],
+}
+
+
 @validate_params(
     {
-        "estimator": [HasMethods(["predict"])],
-        "X": ["array-like"],
-        "y": ["array-like"],
-        "simple_features": BLOCK_CONSTRAINTS,
-        "rotation": ["array-like", None],
+        **MEASUREMENT_CONSTRAINTS,
         "metrics": [StrOptions(set(get_scorer_names())), tuple, list],
         "n_repeats": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],

@@ -9,7 +9,7 @@ from abc import abstractmethod
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import (  # noqa: F401 (re-exported)
+from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
     InvalidParameterError,
@@ -132,3 +132,23 @@ class InputBounds(_PackageConstraint):
 #: The accepted spellings of the two norms of the attacks, and what they mean.
 NORMS = {2: 2, "l2": 2, "inf": "inf", "linf": "inf", np.inf: "inf"}
 NORM_CONSTRAINTS = [Options(Real, {2, np.inf}), StrOptions({"l2", "inf", "linf"})]
+
+__all__ = [
+    "NORMS",
+    "NORM_CONSTRAINTS",
+    "HasAttributes",
+    "HasMethods",
+    "InputBounds",
+    "Interval",
+    "InvalidParameterError",
+    "Options",
+    "RegisteredName",
+    "StrOptions",
+    "SubclassOf",
+    "TorchDevice",
+    "generate_invalid_param_val",
+    "generate_valid_param",
+    "make_constraint",
+    "validate_parameter_constraints",
+    "validate_params",
+]
