@@ -1,6 +1,7 @@
 """SBNetClassifier: the paper's networks as scikit-learn classifiers."""
 
 import contextlib
+import copy
 import inspect
 import math
 from numbers import Integral, Real
@@ -15,7 +16,15 @@ from skorch.utils import is_dataset, to_device
 
 from ._batching import TensorBatches, TensorDataset, dataset_tensors
 from .base import LogitClassifierMixin
-from .callbacks import EpochProgressBar, KeepBestValidation, StopAtTarget, ValidationAccuracy
+from .base import restored_on_failure
+from .callbacks import (
+    EpochProgressBar,
+    KeepBestValidation,
+    RaiseOnNonFiniteLoss,
+    StopAtTarget,
+    StopTraining,
+    ValidationAccuracy,
+)
 from .networks import available_networks, get_network
 from .utils._device import resolve_device
 from .utils._labels import encode_labels
@@ -29,7 +38,7 @@ from .utils._param_validation import (
     TorchDevice,
     validate_parameter_constraints,
 )
-from .utils._random import seeded_torch
+from .utils._random import draw_seed, seeded_torch
 
 
 class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
@@ -206,6 +215,7 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
         callbacks = [
             ("epoch_timer", EpochTimer()),
             ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+            ("finite_loss", RaiseOnNonFiniteLoss()),
         ]
         if self.train_split is not None:
             callbacks += [
@@ -430,15 +440,40 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
             validate_data(self, X, reset=False, skip_check_array=True)
             self._check_same_data_layout(X_checked, classes)
         device = resolve_device(self.device)
-        with self._on_device(device), seeded_torch(self.random_state, device):
+        with restored_on_failure(self), self._on_device(device), \
+                seeded_torch(self.random_state, device):
             if reset:
                 validate_data(self, X, reset=True, skip_check_array=True)
                 self.classes_inferred_ = classes
                 self.input_shape_ = X_checked.shape[1:]
                 self.device_ = device
                 self.initialize()
-            super().partial_fit(X_checked, y_encoded, **fit_params)
+            self._train(X_checked, y_encoded, **fit_params)
         return self
+
+    def _train(self, X, y, **fit_params):
+        """skorch's ``partial_fit`` loop, except that an interrupt propagates."""
+        self.notify("on_train_begin", X=X, y=y)
+        try:
+            self.fit_loop(X, y, **fit_params)
+        except StopTraining:
+            pass
+        self.notify("on_train_end", X=X, y=y)
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        # A validation split without a random_state (skorch's ValidSplit by
+        # default) draws from numpy's global generator: give a copy of it a
+        # seed drawn from ours, so that equal seeds give equal splits.
+        split = self.train_split
+        if self.random_state is None or getattr(split, "random_state", 0) is not None:
+            return super().get_split_datasets(X, y, **fit_params)
+        seeded = copy.copy(split)
+        seeded.random_state = draw_seed(self.random_state)
+        self.train_split = seeded
+        try:
+            return super().get_split_datasets(X, y, **fit_params)
+        finally:
+            self.train_split = split
 
     def _check_same_data_layout(self, X, classes):
         if X.shape[1:] != self.input_shape_ or not np.array_equal(classes, self.classes_):

@@ -1,7 +1,37 @@
-"""Building blocks for the package's classifiers."""
+"""Building blocks for the package's estimators."""
+
+import contextlib
+import copy
 
 import numpy as np
 from scipy.special import softmax
+
+
+@contextlib.contextmanager
+def restored_on_failure(estimator):
+    """Leave ``estimator`` exactly as it was if the block raises.
+
+    ``fit`` runs inside it: an error or an interrupt half-way through
+    training leaves the previous fitted state (or none), never a model that
+    claims to be fitted on data it has not learned. The fitted state and the
+    private bookkeeping are deep-copied before the block, so old weights
+    survive training in place; the parameters are kept as the very objects
+    the user passed.
+    """
+    saved = {
+        name: value if _is_parameter(name) else copy.deepcopy(value)
+        for name, value in vars(estimator).items()
+    }
+    try:
+        yield
+    except BaseException:
+        vars(estimator).clear()
+        vars(estimator).update(saved)
+        raise
+
+
+def _is_parameter(name):
+    return not (name.startswith("_") or name.endswith("_"))
 
 
 class LogitClassifierMixin:

@@ -3,6 +3,14 @@
 from ._accuracy import ValidationAccuracy
 from ._best import KeepBestValidation
 from ._progress import EpochProgressBar
-from ._target import StopAtTarget
+from ._finite import RaiseOnNonFiniteLoss
+from ._target import StopAtTarget, StopTraining
 
-__all__ = ["EpochProgressBar", "KeepBestValidation", "StopAtTarget", "ValidationAccuracy"]
+__all__ = [
+    "EpochProgressBar",
+    "KeepBestValidation",
+    "RaiseOnNonFiniteLoss",
+    "StopAtTarget",
+    "StopTraining",
+    "ValidationAccuracy",
+]

@@ -6,6 +6,15 @@ from skorch.callbacks import Callback
 from .._batching import dataset_tensors
 
 
+class StopTraining(Exception):
+    """Raised by a callback to end :class:`~sklearn_sb.SBNetClassifier`'s training.
+
+    skorch ends training on ``KeyboardInterrupt``, which would swallow the
+    user's Ctrl-C; the package's networks stop on this exception instead,
+    after the epoch in progress, and let an interrupt propagate.
+    """
+
+
 class StopAtTarget(Callback):
     """Stop training at a target training accuracy or loss.
 
@@ -48,8 +57,7 @@ class StopAtTarget(Callback):
         )
         net.history.record("target_reached", bool(reached))
         if reached:
-            # skorch's way to end fit_loop early (as its EarlyStopping does).
-            raise KeyboardInterrupt
+            raise StopTraining
 
 
 def training_metrics(net, X, y):

@@ -2,6 +2,8 @@
 
 from sklearn.base import BaseEstimator, clone
 
+from ..base import restored_on_failure
+
 
 class TrainingMethod(BaseEstimator):
     """A change to how one network is trained, plugged into SBNetClassifier.
@@ -79,8 +81,28 @@ class NetworkEnsembleMixin:
     """For methods that train several networks and combine them.
 
     Such a method is a meta-estimator whose ``estimator`` parameter is the
-    member network; :meth:`apply_to` sets it.
+    member network; :meth:`apply_to` sets it. It implements ``_fit(X, y)``;
+    :meth:`fit` runs it so that a failure or an interrupt leaves the
+    estimator as it was before the call.
     """
+
+    def fit(self, X, y):
+        """Train the members on ``(X, y)`` and combine them.
+
+        If training fails or is interrupted, the estimator is left as it was
+        before the call and the exception propagates.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : estimator
+        """
+        with restored_on_failure(self):
+            return self._fit(X, y)
 
     def apply_to(self, network):
         """An unfitted copy of this method with ``network`` as its member template.

@@ -69,18 +69,7 @@ class LogitEnsembleClassifier(
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def fit(self, X, y):
-        """Fit ``n_estimators`` members with different seeds.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-        y : array-like of shape (n_samples,)
-
-        Returns
-        -------
-        self : LogitEnsembleClassifier
-        """
+    def _fit(self, X, y):
         self._validate_params()
         if self.estimator is None:
             from .._classifier import SBNetClassifier
