@@ -129,7 +129,7 @@ def _reproduce(args):
     from .experiments import RECIPES, run_experiment
 
     size = "quick" if args.quick else "full" if args.full else "default"
-    out = Path(args.out) if args.out is not None else Path("sklearn-sb-results") / args.experiment
+    out = args.out
     print(f"{args.experiment}: {RECIPES[args.experiment].description} ({size} size, "
           f"seed {args.seed}, device {args.device})", flush=True)
     try:
@@ -157,6 +157,26 @@ def _format_number(value):
     return f"{value:.3f}" if value == 0 or abs(value) >= 0.01 else f"{value:.3g}"
 
 
+def _check_reproduce_args(parser, args):
+    """Refuse, before any work, what would fail or mislead after the run."""
+    from .experiments._output import check_output_directory
+
+    if args.out is None:
+        args.out = Path("sklearn-sb-results") / args.experiment
+    elif not args.out.strip():
+        parser.error("argument --out: expected a directory name, got an empty string")
+    try:
+        check_output_directory(args.out)
+    except ValueError as error:
+        parser.error(f"argument --out: {error}")
+    if args.device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            parser.error("argument --device: 'cuda' was asked for, but torch sees no "
+                         "CUDA device here; use --device cpu or auto")
+
+
 def build_parser():
     from .datasets._catalog import available_datasets
     from .experiments import RECIPES
@@ -178,7 +198,8 @@ def build_parser():
     sizes = reproduce.add_mutually_exclusive_group()
     sizes.add_argument("--quick", action="store_true", help="seconds-long smoke run")
     sizes.add_argument("--full", action="store_true", help="the paper's sizes (for a GPU)")
-    reproduce.add_argument("--seed", type=int, default=0)
+    reproduce.add_argument("--seed", type=_seed, default=0,
+                           help="an integer in [0, 2**32 - 1] (default: 0)")
     reproduce.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     reproduce.add_argument("--out", help="output directory "
                            "(default: sklearn-sb-results/EXPERIMENT)")
@@ -198,12 +219,20 @@ def build_parser():
                           help="training rows to draw (a fetched dataset may have fewer)")
     describe.add_argument("--n-features", type=_at_least(2), default=50,
                           help="dimension of a synthetic dataset")
-    describe.add_argument("--seed", type=int, default=0)
+    describe.add_argument("--seed", type=_seed, default=0,
+                          help="an integer in [0, 2**32 - 1] (default: 0)")
     describe.add_argument("--data-home", help="where a fetched dataset keeps its data")
     describe.add_argument("--no-download", action="store_true",
                           help="fail instead of downloading a fetched dataset's sources")
     describe.set_defaults(run=_describe)
     return parser
+
+
+def _seed(text):
+    value = _at_least(0)(text)
+    if value > 2**32 - 1:
+        raise argparse.ArgumentTypeError(f"must be <= 2**32 - 1, got {value}")
+    return value
 
 
 def _at_least(minimum):
@@ -220,8 +249,16 @@ def _at_least(minimum):
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
-    return args.run(args)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.run is _reproduce:
+        _check_reproduce_args(parser, args)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print(f"\nsklearn-sb {args.command}: interrupted; no results were written.",
+              file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

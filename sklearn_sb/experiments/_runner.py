@@ -20,6 +20,7 @@ from ..utils._param_validation import (
     TorchDevice,
     validate_params,
 )
+from ._output import check_output_directory, staged_directory
 from ._recipes import RECIPES
 from ._steps import STEPS
 
@@ -114,7 +115,9 @@ def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
     device : {'auto', 'cpu', 'cuda'}, default='auto'
     out : str or path, default=None
         Directory for ``results.csv``, ``results.json`` and the PNG figures;
-        None writes nothing.
+        None writes nothing. It must be new, empty or hold earlier results,
+        which the new ones replace as a whole once they are all written: an
+        error or an interrupt leaves the earlier results in place.
     scheduler : str, default=None
         A Dask scheduler address: grid searches run on that cluster.
     data_home : str, default=None
@@ -137,6 +140,8 @@ def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
     >>> result.results["linear / slab weight ratio"] > 5
     True
     """
+    if out is not None:
+        check_output_directory(out)
     recipe = RECIPES[name]
     run = Run(name, recipe, size, seed, device, scheduler, progress, data_home,
               download_if_missing)
@@ -155,18 +160,24 @@ def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
          "paper": [run.paper_value(m) for m in run.results]},
         index=pd.Index(list(run.results), name="metric"),
     )
-    files = _write(run, table, seconds, Path(out)) if out is not None else []
+    files = _write(run, table, seconds, out) if out is not None else []
     return Bunch(table=table, tables=run.tables, results=run.results, seconds=seconds,
                  files=files, figures=run.figures)
 
 
 def _write(run, table, seconds, out):
-    out.mkdir(parents=True, exist_ok=True)
-    files = [out / "results.csv", out / "results.json"]
-    table.to_csv(files[0])
+    with staged_directory(out) as staging:
+        names = _write_files(run, table, seconds, staging)
+    return [Path(out) / name for name in names]
+
+
+def _write_files(run, table, seconds, directory):
+    """Write the results into ``directory``; return the file names."""
+    names = ["results.csv", "results.json"]
+    table.to_csv(directory / names[0])
     for name, extra in run.tables.items():
-        files.append(out / f"{name}.csv")
-        extra.to_csv(files[-1])
+        names.append(f"{name}.csv")
+        extra.to_csv(directory / names[-1])
     n_train, n_test = run.recipe.sizes[run.size]
     summary = {
         "experiment": run.name,
@@ -185,11 +196,11 @@ def _write(run, table, seconds, out):
         "paper": {key: run.paper_value(key) for key in run.results},
         "tables": {name: json.loads(t.to_json(orient="index")) for name, t in run.tables.items()},
     }
-    files[1].write_text(json.dumps(summary, indent=2))
+    (directory / names[1]).write_text(json.dumps(summary, indent=2))
     for name, figure in run.figures.items():
-        files.append(out / name)
-        figure.savefig(files[-1], dpi=100, bbox_inches="tight")
-    return files
+        names.append(name)
+        figure.savefig(directory / name, dpi=100, bbox_inches="tight")
+    return names
 
 
 def _jsonable(value):

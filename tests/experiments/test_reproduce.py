@@ -97,7 +97,7 @@ def test_list_names_every_experiment(capsys):
         (["reproduce", "lms6"], "invalid choice: 'lms6'"),
         (["reproduce", "lms5", "--quick", "--full"], "not allowed with argument"),
         (["reproduce", "lms5", "--device", "tpu"], "invalid choice: 'tpu'"),
-        (["reproduce", "lms5", "--seed", "x"], "invalid int value"),
+        (["reproduce", "lms5", "--seed", "x"], "expected an integer, got 'x'"),
         (["reproduce"], "required"),
     ],
 )
