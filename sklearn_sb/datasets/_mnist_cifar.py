@@ -1,6 +1,7 @@
 """The MNIST-CIFAR dataset: an MNIST digit stacked on top of a CIFAR-10 image."""
 
 import contextlib
+import functools
 import http.client
 import os
 import shutil
@@ -40,6 +41,7 @@ _DOWNLOAD_ERRORS = (RuntimeError, OSError, http.client.HTTPException)
 class _MNIST:
     key = "mnist"
     title = "MNIST"
+    image_shape = (28, 28)
     class_names = tuple(str(digit) for digit in range(10))
 
     @staticmethod
@@ -61,6 +63,7 @@ class _MNIST:
 class _CIFAR10:
     key = "cifar10"
     title = "CIFAR-10"
+    image_shape = (3, 32, 32)
     class_names = (
         "airplane", "automobile", "bird", "cat", "deer",
         "dog", "frog", "horse", "ship", "truck",
@@ -80,6 +83,25 @@ class _CIFAR10:
     def decode(dataset):
         images = np.ascontiguousarray(dataset.data.transpose(0, 3, 1, 2))
         return images, np.asarray(dataset.targets, dtype=np.int64)
+
+
+def _cache_problem(source, arrays):
+    """What is wrong with cached ``images`` and ``labels`` of ``source``, or None.
+
+    The sha256 stored in a cache file only detects damage: a planted file
+    carries a matching one, so the content is checked too.
+    """
+    images, labels = arrays["images"], arrays["labels"]
+    if images.dtype != np.uint8 or images.ndim != 1 + len(source.image_shape) \
+            or images.shape[1:] != source.image_shape:
+        return (f"not {source.title} images (uint8 of shape (n, "
+                f"{', '.join(map(str, source.image_shape))}); got {images.dtype} of "
+                f"shape {images.shape})")
+    if labels.dtype.kind not in "iu" or labels.shape != (len(images),):
+        return f"not one integer label per image (got {labels.dtype} of shape {labels.shape})"
+    if len(labels) and (labels.min() < 0 or labels.max() >= len(source.class_names)):
+        return f"holding labels outside 0-{len(source.class_names) - 1}"
+    return None
 
 
 def _check_classes(classes, param, source):
@@ -209,7 +231,9 @@ def _source_arrays(source, splits, cache_dir, *, download_if_missing, n_retries,
                    delay, verbose):
     """``{split: (images, labels)}`` of ``source``, from the cache or downloaded."""
     path = {split: os.path.join(cache_dir, f"{source.key}-{split}.npz") for split in _SPLITS}
-    cached = {split: read_arrays(path[split], ("images", "labels")) for split in splits}
+    check = functools.partial(_cache_problem, source)
+    cached = {split: read_arrays(path[split], ("images", "labels"), check=check)
+              for split in splits}
     if all(arrays is not None for arrays in cached.values()):
         return {split: (arrays["images"], arrays["labels"]) for split, arrays in cached.items()}
     if not download_if_missing:
@@ -384,7 +408,8 @@ def fetch_mnist_cifar(
     data_home : str or path-like, default=None
         Folder of the cache. By default all scikit-learn data is stored in
         '~/scikit_learn_data' (or the ``SCIKIT_LEARN_DATA`` environment
-        variable).
+        variable). Whoever can write this folder decides what is read: see
+        :ref:`cache-trust`.
     download_if_missing : bool, default=True
         If False, raise an OSError when the data is not in the cache instead
         of downloading it.

@@ -9,10 +9,11 @@ holding an earlier run's results (its ``results.json``) is replaced.
 
 import contextlib
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
+
+from ..utils._files import umask_mode
 
 
 def check_output_directory(out):
@@ -64,7 +65,7 @@ def staged_directory(out):
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         # mkdtemp creates a private directory; results are ordinary files.
-        staging.chmod(0o777 & ~_umask())
+        staging.chmod(umask_mode(0o777))
         yield staging
         if out.exists():
             previous = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
@@ -75,9 +76,3 @@ def staged_directory(out):
             staging.rename(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

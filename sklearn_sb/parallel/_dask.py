@@ -55,7 +55,8 @@ def dask_backend(scheduler=None, *, scatter=None, timeout=60):
         Where to run:
 
         - the address of a running cluster's scheduler, such as
-          ``'tcp://10.0.0.5:8786'``;
+          ``'tcp://10.0.0.5:8786'``: a cluster trusted to run the work (see
+          :ref:`scaling`);
         - ``'local'``, ``'local:N'`` or None: a cluster on this machine,
           listening on the loopback interface only, with ``N`` worker
           processes (default: one per CPU core) of one thread each;

@@ -7,6 +7,7 @@ import pytest
 from sklearn_sb._cli import main
 from sklearn_sb.experiments import run_experiment
 from sklearn_sb.experiments._output import check_output_directory, staged_directory
+from sklearn_sb.utils._files import umask_mode
 
 
 def test_a_reused_directory_keeps_no_file_of_the_previous_experiment(tmp_path):
@@ -31,15 +32,7 @@ def test_an_error_while_writing_leaves_nothing_half_written(tmp_path):
 def test_results_are_ordinary_files_for_the_umask(tmp_path):
     with staged_directory(tmp_path / "out") as staging:
         (staging / "results.json").write_text("{}")
-    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o777 & ~_umask()
-
-
-def _umask():
-    import os
-
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    assert (tmp_path / "out").stat().st_mode & 0o777 == umask_mode(0o777)
 
 
 @pytest.mark.parametrize("name", ["", "."])
