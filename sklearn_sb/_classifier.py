@@ -31,6 +31,7 @@ from .utils._labels import encode_labels
 from .utils._param_validation import (
     HasMethods,
     Interval,
+    InvalidParameterError,
     Options,
     RegisteredName,
     StrOptions,
@@ -277,7 +278,13 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
             module = get_network(module)
         if isinstance(module, type):
             kwargs = {**self._module_kwargs_from_data(module), **kwargs}
-        self.module_ = self.initialized_instance(module, kwargs)
+        try:
+            self.module_ = self.initialized_instance(module, kwargs)
+        except InvalidParameterError as error:
+            raise InvalidParameterError(
+                f"{error} (The network's options are set on {type(self).__name__} "
+                "as module__<name>, e.g. module__width.)"
+            ) from error
         return self
 
     def _module_kwargs_from_data(self, module_class):

@@ -128,7 +128,7 @@ def pgd_perturb(
     norm = NORMS[norm]
     eps = float(eps)
     step_size = step_size if step_size is not None else default_step_size(eps, n_iter)
-    X_tensor = model.tensor(X)
+    X_tensor = model.tensor(X, bounds)
     y_tensor = model.encode(y)
     bounds = bounds_tensors(bounds, model.device)
     generator = torch_generator(random_state)

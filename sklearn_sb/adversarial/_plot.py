@@ -1,6 +1,7 @@
 """Figure 4: a universal perturbation over unrotated coordinates, or as an image."""
 
 import numpy as np
+from sklearn.exceptions import NotFittedError
 
 from ..utils._blocks import check_rotation, resolve_block, unpack_dataset
 
@@ -63,6 +64,10 @@ class PerturbationDisplay:
         -------
         display : PerturbationDisplay
         """
+        if not hasattr(uap, "perturbation_"):
+            raise NotFittedError(
+                f"This {type(uap).__name__} has no perturbation_ yet: call fit first."
+            )
         delta = np.asarray(uap.perturbation_, dtype=np.float64)
         if image_shape is not None:
             return cls(delta.reshape(image_shape), image_shape=tuple(image_shape)).plot(ax=ax)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..utils._labels import encode_labels
 
@@ -43,14 +43,28 @@ class TorchModel:
         """Labels as class indices, on the device."""
         return torch.as_tensor(encode_labels(y, self.classes), device=self.device)
 
-    def tensor(self, X):
-        """``X`` as a float tensor on the device, shaped like the training samples."""
-        X = np.asarray(X, dtype=self.dtype)
+    def tensor(self, X, bounds=None):
+        """``X`` as a float tensor on the device, shaped like the training samples.
+
+        X must be finite and, when ``bounds = (low, high)`` are given, lie
+        within them: the attacks clip ``X + delta`` to the bounds, and only
+        from inside them does clipping keep ``delta`` within its ball.
+        """
+        X = check_array(X, dtype=self.dtype, allow_nd=True)
         if X.shape[1:] != self.input_shape:
             raise ValueError(
                 f"X has samples of shape {X.shape[1:]}, but the model was fitted on "
                 f"samples of shape {self.input_shape}."
             )
+        if bounds is not None:
+            low, high = (np.asarray(side, dtype=self.dtype) for side in bounds)
+            if np.any(X < low) or np.any(X > high):
+                raise ValueError(
+                    f"X has values outside bounds=({bounds[0]!r}, {bounds[1]!r}) "
+                    f"(X ranges over [{X.min():.4g}, {X.max():.4g}]): perturbations "
+                    "are clipped to the bounds, so X must lie within them. Clip X "
+                    "to the bounds first, or widen them."
+                )
         return torch.as_tensor(X, device=self.device)
 
 

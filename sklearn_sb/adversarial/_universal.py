@@ -153,7 +153,7 @@ class UniversalPerturbation(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
                 f"for {len(model.classes)} classes."
             )
         X, y = validate_data(self, X, y, reset=True, allow_nd=True)
-        X_tensor, y_tensor = model.tensor(X), model.encode(y)
+        X_tensor, y_tensor = model.tensor(X, self.bounds), model.encode(y)
         bounds = bounds_tensors(self.bounds, model.device)
         signs = self._signs(y_tensor, X_tensor.dtype)
         generator = torch_generator(self.random_state)
@@ -241,7 +241,7 @@ class UniversalPerturbation(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
         check_is_fitted(self)
         X_in = validate_data(self, X, reset=False, allow_nd=True)
         model = torch_model(self.estimator, type(self).__name__)
-        X_tensor = model.tensor(X_in)
+        X_tensor = model.tensor(X_in, self.bounds)
         delta = torch.as_tensor(self.perturbation_, device=model.device)
         signs = self._signs(self._predict_index(model, X_tensor), X_tensor.dtype)
         broadcast = (-1,) + (1,) * delta.dim()

@@ -118,9 +118,10 @@ def _generate(n_samples, blocks, *, rotate, shuffle, rng, noisy_linear=None):
     Returns
     -------
     X, y, rotation
+        ``rotation`` is None without ``rotate``.
     """
     n_features = blocks[-1][1].stop
-    rotation = random_rotation(n_features, rng) if rotate else np.eye(n_features)
+    rotation = random_rotation(n_features, rng) if rotate else None
     y = _balanced_labels(n_samples, shuffle, rng)
     noisy_rows = np.zeros(n_samples, dtype=bool)
     if noisy_linear is not None:
@@ -240,7 +241,8 @@ def make_lms(
         paper's reference table for k in {3, 5, 7} and equal probabilities
         otherwise.
     rotate : bool, default=True
-        Apply a Haar-random rotation ``X = Z @ rotation``.
+        Apply a Haar-random rotation ``X = Z @ rotation``; without it the
+        Bunch's ``rotation`` is None.
     shuffle : bool, default=True
         Shuffle the samples; otherwise negatives come first.
     random_state : int, RandomState instance or None, default=None
@@ -257,7 +259,8 @@ def make_lms(
         The labels in {0, 1}.
     data : :class:`~sklearn.utils.Bunch`
         When ``return_X_y=False``, with attributes ``X``, ``y``, ``rotation``
-        (orthogonal, so the unrotated data is ``X @ rotation.T``),
+        (orthogonal, so the unrotated data is ``X @ rotation.T``; None with
+        ``rotate=False``, the data being unrotated),
         ``feature_info`` (the kind of each unrotated coordinate),
         ``simple_features`` and ``complex_features`` (index arrays of S and
         S^c), ``parameters`` and ``DESCR``.
@@ -374,7 +377,8 @@ def make_slabs(
         Overrides of the slab probabilities: ``{k: (negative_probs,
         positive_probs)}``, each listed left to right.
     rotate : bool, default=True
-        Apply a Haar-random rotation ``X = Z @ rotation``.
+        Apply a Haar-random rotation ``X = Z @ rotation``; without it the
+        Bunch's ``rotation`` is None.
     shuffle : bool, default=True
         Shuffle the samples; otherwise negatives come first.
     random_state : int, RandomState instance or None, default=None
@@ -473,7 +477,8 @@ def make_lsn(
     slab_margin : float, default=1.0
         Magnitude of the positive 3-slab values.
     rotate : bool, default=False
-        Apply a Haar-random rotation ``X = Z @ rotation``.
+        Apply a Haar-random rotation ``X = Z @ rotation``; without it the
+        Bunch's ``rotation`` is None.
     shuffle : bool, default=True
         Shuffle the samples; otherwise negatives come first.
     random_state : int, RandomState instance or None, default=None

@@ -4,11 +4,43 @@ import numpy as np
 import pandas as pd
 from scipy.stats import ks_2samp
 from sklearn.utils import Bunch, check_random_state
+from sklearn.utils.validation import check_is_fitted
 
 from ..utils._blocks import simple_and_complex
 from ..utils._param_validation import HasMethods, validate_params
 from ._randomize import randomize_validated
 from ._scores import CONDITIONS, MEASUREMENT_CONSTRAINTS, _validated_inputs
+
+
+def binary_margin(estimator, X):
+    """The score whose sign is the prediction of a fitted binary classifier.
+
+    ``logit[1] - logit[0]`` for networks, else ``decision_function(X)``, else
+    the log-odds of ``predict_proba``: positive exactly where the model
+    predicts ``classes_[1]``.
+    """
+    _check_binary(estimator, "binary_margin")
+    if hasattr(estimator, "predict_logits"):
+        logits = estimator.predict_logits(X)
+        return logits[:, 1] - logits[:, 0]
+    return _positive_score(estimator, X)
+
+
+def _check_binary(estimator, caller):
+    check_is_fitted(estimator)
+    classes = getattr(estimator, "classes_", None)
+    if classes is not None and len(classes) != 2:
+        raise ValueError(
+            f"{caller} needs a binary classifier; {type(estimator).__name__} has "
+            f"{len(classes)} classes {list(classes)}."
+        )
+
+
+def _positive_score(estimator, X):
+    if hasattr(estimator, "decision_function"):
+        return np.asarray(estimator.decision_function(X), dtype=np.float64)
+    proba = np.clip(estimator.predict_proba(X)[:, 1], 1e-12, 1 - 1e-12)
+    return np.log(proba) - np.log1p(-proba)
 
 
 @validate_params(
@@ -30,12 +62,10 @@ def positive_logits(estimator, X):
     -------
     logits : ndarray of shape (n_samples,)
     """
+    _check_binary(estimator, "positive_logits")
     if hasattr(estimator, "predict_logits"):
         return estimator.predict_logits(X)[:, 1].astype(np.float64)
-    if hasattr(estimator, "decision_function"):
-        return np.asarray(estimator.decision_function(X), dtype=np.float64)
-    proba = np.clip(estimator.predict_proba(X)[:, 1], 1e-12, 1 - 1e-12)
-    return np.log(proba) - np.log1p(-proba)
+    return _positive_score(estimator, X)
 
 
 @validate_params(

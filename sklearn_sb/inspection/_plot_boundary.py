@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ._logits import positive_logits
+from ._logits import binary_margin
 from ..utils._blocks import simple_and_complex
 from ._scores import _validated_inputs, coordinatewise_randomized_scores
 
@@ -22,7 +22,9 @@ class ProjectedBoundaryDisplay:
     s_values, c_values : ndarray of shape (grid_resolution,)
         The grid along S and along the S^c coordinate.
     decision : ndarray of shape (grid_resolution, grid_resolution)
-        Positive-class logits on the grid (rows follow ``c_values``).
+        The margin on the grid, ``logit[1] - logit[0]`` for a network (rows
+        follow ``c_values``): the prediction flips where it crosses 0, the
+        black line.
     points : ndarray of shape (n_points, 2)
         The data projected on the two coordinates.
     y : ndarray of shape (n_points,)
@@ -90,6 +92,11 @@ class ProjectedBoundaryDisplay:
         display : ProjectedBoundaryDisplay
         """
         X, y = _validated_inputs(estimator, X, y, [])
+        if len(np.unique(y)) != 2:
+            raise ValueError(
+                "ProjectedBoundaryDisplay draws the boundary of a binary classifier; "
+                f"y has {len(np.unique(y))} classes."
+            )
         simple, others, rotation = simple_and_complex(simple_features, rotation, X.shape[1])
         rng = check_random_state(random_state)
         subset = rng.choice(len(X), size=min(max_points, len(X)), replace=False)
@@ -113,7 +120,7 @@ class ProjectedBoundaryDisplay:
         S, C = np.meshgrid(s_values, c_values)
         grid[:, s], grid[:, complex_feature] = S.ravel(), C.ravel()
         grid_X = grid @ rotation if rotation is not None else grid
-        decision = positive_logits(estimator, grid_X).reshape(S.shape)
+        decision = np.asarray(binary_margin(estimator, grid_X), dtype=np.float64).reshape(S.shape)
         display = cls(s_values, c_values, decision, Z[:, [s, complex_feature]], y_sub,
                       simple_feature=s, complex_feature=complex_feature)
         return display.plot(ax=ax)

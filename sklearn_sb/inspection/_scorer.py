@@ -7,7 +7,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.metrics import get_scorer, get_scorer_names
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from ..utils._blocks import check_rotation, resolve_block, unpack_dataset
 from ..utils._param_validation import Interval, StrOptions
@@ -175,6 +181,7 @@ class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstima
         values = check_array(X, dtype="numeric", ensure_all_finite=False)
         dtype = input_dtype(estimator)
         features, rotation = self._checked_blocks(values.shape[1])
+        y = validated_targets(estimator, values, y)
         check_targets_for_metric(self.metric, y)
         scorer = fast_metric(self.metric, estimator)
         if scorer is None:
@@ -228,14 +235,43 @@ def input_dtype(estimator):
     return getattr(estimator, "_input_dtype", None)
 
 
+def validated_targets(estimator, X, y):
+    """``y`` as scikit-learn's scorers take it, checked against X and the model.
+
+    One label per row of X, as a 1-d array (a column vector is raveled, with
+    scikit-learn's DataConversionWarning), of the same kind (strings or
+    numbers) as the model's classes when it has them: comparing string
+    labels with integer predictions would score 0 without a word.
+    """
+    y = column_or_1d(y, warn=True)
+    check_consistent_length(X, y)
+    classes = getattr(estimator, "classes_", None)
+    if classes is not None and len(y) and _holds_strings(y) != _holds_strings(classes):
+        raise ValueError(
+            f"y holds labels like {y[0]!r}, but {type(estimator).__name__} was fitted "
+            f"on the classes {list(classes)}: pass labels of the same type."
+        )
+    return y
+
+
+def _holds_strings(labels):
+    labels = np.asarray(labels)
+    return labels.dtype.kind in "US" or (labels.dtype == object and isinstance(labels[0], str))
+
+
 def check_targets_for_metric(metric, y):
-    """ROC AUC needs both classes: say so before scikit-learn fails deeper down."""
+    """ROC AUC needs both classes, and 'roc_auc' two only: say so before scikit-learn."""
     if not (isinstance(metric, str) and metric.startswith("roc_auc")):
         return
-    y = np.asarray(y)
-    if len(y) == 0 or np.all(y == y[0]):
+    classes = np.unique(np.asarray(y))
+    if len(classes) < 2:
         raise ValueError(
             f"The metric {metric!r} needs samples of both classes in y; y has only "
-            f"class {np.unique(y).tolist()}. Score on a sample with both classes "
+            f"class {classes.tolist()}. Score on a sample with both classes "
             "or use metric='accuracy'."
+        )
+    if metric == "roc_auc" and len(classes) > 2:
+        raise ValueError(
+            f"The metric 'roc_auc' is for two classes; y has {len(classes)}. Use "
+            "'roc_auc_ovr' or 'accuracy'."
         )

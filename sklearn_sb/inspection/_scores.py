@@ -17,7 +17,7 @@ from ..utils._param_validation import (
     validate_params,
 )
 from ._randomize import randomize_validated
-from ._scorer import check_targets_for_metric
+from ._scorer import check_targets_for_metric, validated_targets
 
 CONDITIONS = ("standard", "S-randomized", "S^c-randomized")
 
@@ -25,9 +25,7 @@ CONDITIONS = ("standard", "S-randomized", "S^c-randomized")
 def _validated_inputs(estimator, X, y, metrics):
     check_is_fitted(estimator)
     X = check_array(X, dtype="numeric")
-    y = np.asarray(y)
-    if len(y) != len(X):
-        raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
+    y = validated_targets(estimator, X, y)
     for metric in metrics:
         check_targets_for_metric(metric, y)
     return X, y

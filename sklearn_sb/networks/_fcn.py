@@ -1,7 +1,10 @@
 """Fully connected ReLU network."""
 
+from numbers import Integral
+
 from torch import nn
 
+from ..utils._param_validation import Interval, validate_params
 from ._registry import register_network
 
 
@@ -33,6 +36,15 @@ class FCN(nn.Module):
     torch.Size([4, 2])
     """
 
+    @validate_params(
+        {
+            "n_features": [Interval(Integral, 1, None, closed="left")],
+            "n_classes": [Interval(Integral, 2, None, closed="left")],
+            "width": [Interval(Integral, 1, None, closed="left")],
+            "depth": [Interval(Integral, 0, None, closed="left")],
+        },
+        prefer_skip_nested_validation=True,
+    )
     def __init__(self, n_features, n_classes=2, width=100, depth=2):
         super().__init__()
         layers = [nn.Flatten()]

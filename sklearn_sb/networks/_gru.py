@@ -1,7 +1,10 @@
 """Recurrent network that reads the coordinates as a sequence."""
 
+from numbers import Integral
+
 from torch import nn
 
+from ..utils._param_validation import Interval, validate_params
 from ._registry import register_network
 
 
@@ -32,6 +35,15 @@ class GRU(nn.Module):
     torch.Size([4, 2])
     """
 
+    @validate_params(
+        {
+            "n_features": [Interval(Integral, 1, None, closed="left")],
+            "n_classes": [Interval(Integral, 2, None, closed="left")],
+            "hidden_size": [Interval(Integral, 1, None, closed="left")],
+            "num_layers": [Interval(Integral, 1, None, closed="left")],
+        },
+        prefer_skip_nested_validation=True,
+    )
     def __init__(self, n_features, n_classes=2, hidden_size=64, num_layers=1):
         super().__init__()
         self.n_features = n_features

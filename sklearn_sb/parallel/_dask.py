@@ -9,7 +9,9 @@ import joblib
 
 from ..utils._param_validation import HasMethods, Interval, validate_params
 
-_LOCAL = re.compile(r"local(?::(\d+))?")
+_LOCAL = re.compile(r"local(?::(.*))?")
+# 'local:N' starts N processes here; more than this many per core is a typo.
+_MAX_WORKERS_PER_CORE = 4
 
 
 def _import_distributed():
@@ -150,6 +152,26 @@ def dask_backend(scheduler=None, *, scatter=None, timeout=60):
             ) from error
 
 
+def _local_workers(count, scheduler):
+    """The N of 'local:N' (one per core for 'local'), checked before any process starts."""
+    cores = joblib.cpu_count()
+    if count is None:
+        return cores
+    if not count.strip().isdigit() or int(count) < 1:
+        raise ValueError(
+            "The 'scheduler' parameter of dask_backend needs at least one worker "
+            f"in 'local:N', N a positive integer. Got {scheduler!r} instead."
+        )
+    n_workers = int(count)
+    if n_workers > _MAX_WORKERS_PER_CORE * cores:
+        raise ValueError(
+            f"The 'scheduler' parameter of dask_backend asks for {n_workers} worker "
+            f"processes on this machine, which has {cores} cores; 'local:N' takes at "
+            f"most {_MAX_WORKERS_PER_CORE * cores}. Got {scheduler!r}."
+        )
+    return n_workers
+
+
 def _client(scheduler, timeout, dask, distributed, stack):
     """A client for ``scheduler``; what it opens is closed by ``stack``."""
     if isinstance(scheduler, distributed.Client):
@@ -159,12 +181,7 @@ def _client(scheduler, timeout, dask, distributed, stack):
         return stack.enter_context(
             distributed.Client(scheduler, timeout=timeout, set_as_default=False)
         )
-    n_workers = int(local.group(1)) if local.group(1) else joblib.cpu_count()
-    if n_workers < 1:
-        raise ValueError(
-            "The 'scheduler' parameter of dask_backend needs at least one worker "
-            f"in 'local:N'. Got {scheduler!r} instead."
-        )
+    n_workers = _local_workers(local.group(1), scheduler)
     # Scattered inputs must stay on every worker, not be trimmed to one copy.
     with dask.config.set({"distributed.scheduler.active-memory-manager.start": False}):
         cluster = stack.enter_context(

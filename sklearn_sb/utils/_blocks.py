@@ -76,8 +76,10 @@ def check_rotation(rotation, n_features, *, atol=1e-6):
             f"rotation is {rotation.shape[0]} x {rotation.shape[1]}, but X has "
             f"{n_features} features."
         )
+    if not np.all(np.isfinite(rotation)):
+        raise ValueError("rotation contains NaN or infinity; pass the dataset's `rotation`.")
     error = np.abs(rotation @ rotation.T - np.eye(n_features)).max()
-    if error > atol:
+    if not error <= atol:
         raise ValueError(
             f"rotation is not orthogonal: max |R R^T - I| = {error:.2e} > {atol}. "
             "Pass the dataset's `rotation` (X = Z @ rotation)."

@@ -37,7 +37,7 @@ def test_norm_is_within_eps(fcn_200_1, lms, method, norm, order):
 
 def test_transform_signs_by_prediction_and_respects_bounds(fcn_200_1, lms):
     _, X_train, X_test, y_train, _ = lms
-    bounds = (X_train.min(), X_train.max())
+    bounds = (min(X_train.min(), X_test.min()), max(X_train.max(), X_test.max()))
     uap = UniversalPerturbation(fcn_200_1, eps=1.0, bounds=bounds, random_state=0)
     X_new = uap.fit(X_train[:2000], y_train[:2000]).transform(X_test)
     assert X_new.min() >= bounds[0] - 1e-6 and X_new.max() <= bounds[1] + 1e-6

@@ -42,6 +42,11 @@ EQUAL_9 = ((1 / 5,) * 5, (1 / 4,) * 4)
 FUNCTIONS = [make_lms, make_slabs, make_lsn]
 
 
+def _unrotated(data):
+    """Z, the data in the basis of its blocks (X itself when not rotated)."""
+    return data.X if data.rotation is None else data.X @ data.rotation.T
+
+
 # --------------------------------------------------------------------------
 # The specification, written out independently of the package
 # --------------------------------------------------------------------------
@@ -317,7 +322,7 @@ def test_noisy_row_count_is_round_p_n(n_samples, noise, rotate):
         n_samples, 4, n_slabs=5, noise=noise, rotate=rotate, random_state=0,
         return_X_y=False,
     )
-    Z = data.X @ data.rotation.T
+    Z = _unrotated(data)
     assert _noisy_rows(Z, margin).sum() == round(noise * n_samples)
 
 
@@ -365,7 +370,7 @@ def test_noisy_lms_7_best_linear_accuracy_is_one_minus_half_noise(big_data):
 @pytest.mark.parametrize("noise", [0.3, 0.6])
 def test_best_linear_accuracy_follows_noise_level(noise):
     data = make_lms(N_BIG, 2, n_slabs=5, noise=noise, random_state=12, return_X_y=False)
-    Z = data.X @ data.rotation.T
+    Z = _unrotated(data)
     accuracy = best_threshold_accuracy(Z[:, 0], data.y)
     assert accuracy == pytest.approx(1 - noise / 2, abs=0.005)
 
@@ -432,7 +437,7 @@ def test_lsn_noise_coordinates_are_uncorrelated(lsn):
 
 
 def test_lsn_does_not_rotate_by_default(lsn):
-    assert_array_equal(lsn.rotation, np.eye(6))
+    assert lsn.rotation is None
     assert lsn.parameters["rotate"] is False
 
 
@@ -471,7 +476,7 @@ def test_rotation_is_orthogonal(function, kwargs, n_features):
 
 def test_rotated_lms_recovers_its_block_structure():
     data = make_lms(5000, 20, n_slabs=5, random_state=4, return_X_y=False)
-    Z = data.X @ data.rotation.T
+    Z = _unrotated(data)
     # The returned data is genuinely rotated ...
     assert not np.allclose(data.X, Z)
     # ... and un-rotating it gives back the blocks exactly.
@@ -487,7 +492,7 @@ def test_rotated_lms_recovers_its_block_structure():
 )
 def test_rotate_false_returns_the_unrotated_data(function, kwargs):
     data = function(200, 6, rotate=False, random_state=5, return_X_y=False, **kwargs)
-    assert_array_equal(data.rotation, np.eye(6))
+    assert data.rotation is None
     if function is not make_lsn:
         assert np.all(np.abs(data.X) <= 1)
     if function is make_lms:
@@ -573,7 +578,10 @@ def test_bunch_has_the_documented_attributes(function, kwargs, feature_info):
     assert list(data.feature_info) == feature_info
     assert_array_equal(data.simple_features, [0])
     assert_array_equal(data.complex_features, np.arange(1, 6))
-    assert data.rotation.shape == (6, 6)
+    if data.parameters["rotate"]:
+        assert data.rotation.shape == (6, 6)
+    else:
+        assert data.rotation is None
     assert isinstance(data.DESCR, str) and data.DESCR.strip()
     assert isinstance(data.parameters, dict)
 
@@ -595,9 +603,12 @@ def test_bunch_matches_return_X_y(function, kwargs):
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
-def test_rotation_is_identity_when_rotate_is_false(function):
+def test_no_rotation_is_none_not_a_dense_identity(function):
     data = function(20, 4, rotate=False, random_state=0, return_X_y=False)
-    assert_array_equal(data.rotation, np.eye(4))
+    assert data.rotation is None
+    # 20,000 features would need a 3.2 GB identity.
+    wide = function(4, 20_000, rotate=False, random_state=0, return_X_y=False)
+    assert wide.rotation is None and wide.X.shape == (4, 20_000)
 
 
 @pytest.mark.parametrize(
@@ -793,7 +804,7 @@ def test_make_lms_properties(
         rotate=rotate, shuffle=shuffle, random_state=seed, return_X_y=False,
     )
     assert_common_properties(data.X, data.y, n_samples, n_features)
-    Z = data.X @ data.rotation.T
+    Z = _unrotated(data)
     assert np.all(np.abs(Z) <= 1 + TOL)
     assert_slab_support(Z, data.y, slice(1, None), n_slabs, margin)
     noisy = np.abs(Z[:, 0]) <= margin + TOL
@@ -821,7 +832,7 @@ def test_make_slabs_properties(
         rotate=rotate, shuffle=shuffle, random_state=seed, return_X_y=False,
     )
     assert_common_properties(data.X, data.y, n_samples, n_features)
-    Z = data.X @ data.rotation.T
+    Z = _unrotated(data)
     assert np.all(np.abs(Z) <= 1 + TOL)
     assert_slab_support(Z, data.y, slice(0, 1), first, margin)
     assert_slab_support(Z, data.y, slice(1, None), rest, margin)
@@ -845,7 +856,8 @@ def test_make_lsn_properties(
         rotate=rotate, shuffle=shuffle, random_state=seed, return_X_y=False,
     )
     assert_common_properties(data.X, data.y, n_samples, n_features)
-    Z = data.X @ data.rotation.T
+    Z = _unrotated(data)
+    assert (data.rotation is None) == (not rotate)
     scale = max(1.0, np.abs(data.X).max())
     assert_allclose(Z[:, 0], (2 * data.y - 1) * linear_margin, atol=1e-12 * scale)
     assert_allclose(np.abs(Z[:, 1]), slab_margin * data.y, atol=1e-12 * scale)
