@@ -1,0 +1,248 @@
+"""Hostile input to the public API ends in a clear exception that names the problem.
+
+Each case is a call that must fail with a given exception type and a
+message matching a pattern: non-finite values, wrong shapes, wrong label
+types, three classes given to binary tools, bounds that do not hold, and
+unfitted models. Every public function and estimator that takes data is
+tried (``test_every_data_taking_public_name_is_tried`` checks the list).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import DataConversionWarning, NotFittedError
+from sklearn.linear_model import LogisticRegression
+
+import sklearn_sb
+from sklearn_sb import SBNetClassifier, make_lms
+from sklearn_sb.adversarial import (
+    PerturbationDisplay,
+    UniversalPerturbation,
+    make_robust_accuracy_scorer,
+    pgd_perturb,
+    robust_accuracy_score,
+)
+from sklearn_sb.inspection import (
+    LogitHistogramDisplay,
+    ProjectedBoundaryDisplay,
+    RandomizedFeatureScorer,
+    RandomizedScoreCurveDisplay,
+    coordinatewise_randomized_scores,
+    positive_logits,
+    randomize_block,
+    randomized_logits,
+    randomized_scores,
+)
+from sklearn_sb.mitigation import LogitEnsembleClassifier
+from sklearn_sb.utils._param_validation import InvalidParameterError
+
+from ._discovery import all_estimators, all_functions
+
+N_FEATURES = 6
+_DATA = make_lms(400, N_FEATURES, random_state=0, return_X_y=False)
+X, Y = _DATA.X, _DATA.y
+R = _DATA.rotation
+
+
+def _with(value, where=(0, 0), X=X):
+    bad = X.copy()
+    bad[where] = value
+    return bad
+
+
+NAN_X, INF_X = _with(np.nan), _with(np.inf)
+NAN_ROTATION = _with(np.nan, X=R)
+X3 = np.vstack([X, X[:50] + 3.0])
+Y3 = np.concatenate([Y, np.full(50, 2)])
+
+
+def _net(**params):
+    return SBNetClassifier(**{"module__width": 8, "max_epochs": 2, "random_state": 0,
+                              "device": "cpu", **params})
+
+
+NET = _net().fit(X, Y)
+NET3 = _net().fit(X3, Y3)
+UNFITTED = _net()
+UAP = UniversalPerturbation(NET, eps=0.5, n_epochs=1, random_state=0).fit(X, Y)
+STRING_Y = np.where(Y == 1, "pos", "neg")
+
+NON_FINITE = "NaN|infinity"
+
+
+# (name, call, exception, message)
+CASES = [
+    # -- non-finite values ----------------------------------------------------
+    *[(f"{where} {label}", call, ValueError, NON_FINITE)
+      for label, bad in [("NaN", NAN_X), ("inf", INF_X)]
+      for where, call in [
+          ("SBNetClassifier.fit", lambda bad=bad: _net().fit(bad, Y)),
+          ("SBNetClassifier.predict", lambda bad=bad: NET.predict(bad)),
+          ("LogitEnsembleClassifier.fit", lambda bad=bad: LogitEnsembleClassifier(
+              _net(), n_estimators=2).fit(bad, Y)),
+          ("RandomizedFeatureScorer.fit", lambda bad=bad: RandomizedFeatureScorer([0]).fit(bad)),
+          ("RandomizedFeatureScorer()", lambda bad=bad: RandomizedFeatureScorer(
+              [0], rotation=R)(NET, bad, Y)),
+          ("randomized_scores", lambda bad=bad: randomized_scores(
+              NET, bad, Y, simple_features=_DATA)),
+          ("coordinatewise_randomized_scores", lambda bad=bad: coordinatewise_randomized_scores(
+              NET, bad, Y, rotation=R)),
+          ("randomized_logits", lambda bad=bad: randomized_logits(
+              NET, bad, Y, simple_features=_DATA)),
+          ("positive_logits", lambda bad=bad: positive_logits(NET, bad)),
+          ("pgd_perturb", lambda bad=bad: pgd_perturb(NET, bad, Y, eps=0.1)),
+          ("robust_accuracy_score", lambda bad=bad: robust_accuracy_score(NET, bad, Y, eps=0.1)),
+          ("robust accuracy scorer", lambda bad=bad: make_robust_accuracy_scorer(eps=0.1)(
+              NET, bad, Y)),
+          ("UniversalPerturbation.fit", lambda bad=bad: UniversalPerturbation(
+              NET, n_epochs=1).fit(bad, Y)),
+          ("UniversalPerturbation.transform", lambda bad=bad: UAP.transform(bad)),
+          ("ProjectedBoundaryDisplay", lambda bad=bad: ProjectedBoundaryDisplay.from_estimator(
+              NET, bad, Y, simple_features=_DATA)),
+          ("LogitHistogramDisplay", lambda bad=bad: LogitHistogramDisplay.from_estimator(
+              NET, bad, Y, simple_features=_DATA)),
+      ]],
+    *[(f"{where} with a NaN rotation", call, ValueError, NON_FINITE)
+      for where, call in [
+          ("randomized_scores", lambda: randomized_scores(
+              NET, X, Y, simple_features=[0], rotation=NAN_ROTATION)),
+          ("RandomizedFeatureScorer.fit", lambda: RandomizedFeatureScorer(
+              [0], rotation=NAN_ROTATION).fit(X)),
+          ("randomize_block", lambda: randomize_block(X, [0], NAN_ROTATION, np.arange(len(X)))),
+          ("budget_fraction", lambda: UAP.budget_fraction([0], NAN_ROTATION)),
+          ("coordinatewise_randomized_scores", lambda: coordinatewise_randomized_scores(
+              NET, X, Y, rotation=NAN_ROTATION)),
+      ]],
+    # -- wrong shapes ----------------------------------------------------------
+    ("fit on 1-d X", lambda: _net().fit(X[:, 0], Y), ValueError, "2D|Reshape"),
+    ("predict with other features", lambda: NET.predict(X[:, :3]), ValueError,
+     "3 features, but SBNetClassifier is expecting 6"),
+    ("fit with y of another length", lambda: _net().fit(X, Y[:-1]), ValueError,
+     "inconsistent numbers of samples"),
+    ("scorer with y of another length", lambda: RandomizedFeatureScorer(
+        [0], metric="accuracy")(NET, X, Y[:-1]), ValueError, "inconsistent numbers of samples"),
+    ("randomized_scores with y of another length", lambda: randomized_scores(
+        NET, X, Y[:-1], simple_features=_DATA), ValueError, "inconsistent numbers of samples"),
+    ("scorer with a 2-d y", lambda: RandomizedFeatureScorer(
+        [0], metric="accuracy")(NET, X, np.c_[Y, Y]), ValueError, "shape"),
+    ("UniversalPerturbation on other features", lambda: UAP.transform(X[:, :3]), ValueError,
+     "3 features, but UniversalPerturbation is expecting 6"),
+    ("pgd_perturb on other features", lambda: pgd_perturb(NET, X[:, :3], Y, eps=0.1),
+     ValueError, r"shape \(3,\).*\(6,\)"),
+    ("a block out of range", lambda: randomized_scores(NET, X, Y, simple_features=[6]),
+     ValueError, "out of range"),
+    ("a rotation of another size", lambda: randomized_scores(
+        NET, X, Y, simple_features=[0], rotation=np.eye(3)), ValueError, "3 x 3"),
+    ("empty X", lambda: _net().fit(X[:0], Y[:0]), ValueError, "0 sample"),
+    # -- wrong label types ------------------------------------------------------
+    ("string labels against a numeric model (scorer)", lambda: RandomizedFeatureScorer(
+        [0], metric="accuracy")(NET, X, STRING_Y), ValueError, "labels of the same type"),
+    ("string labels against a numeric model (scores)", lambda: randomized_scores(
+        NET, X, STRING_Y, simple_features=_DATA, metrics="accuracy"), ValueError,
+     "labels of the same type"),
+    ("labels the attack's model does not know", lambda: pgd_perturb(
+        NET, X, Y + 5, eps=0.1), ValueError, "labels outside the classes"),
+    ("continuous labels", lambda: _net().fit(X, X[:, 0]), ValueError, "continuous"),
+    ("one class", lambda: _net().fit(X, np.zeros(len(X))), ValueError, "at least 2 classes"),
+    # -- three classes given to binary tools ---------------------------------
+    ("roc_auc on 3 classes", lambda: randomized_scores(
+        NET3, X3, Y3, simple_features=[0], metrics="roc_auc"), ValueError, "for two classes"),
+    ("scorer roc_auc on 3 classes", lambda: RandomizedFeatureScorer([0])(NET3, X3, Y3),
+     ValueError, "for two classes"),
+    ("positive_logits of 3 classes", lambda: positive_logits(NET3, X3), ValueError,
+     "binary classifier"),
+    ("randomized_logits of 3 classes", lambda: randomized_logits(
+        NET3, X3, Y3, simple_features=[0]), ValueError, "needs binary y"),
+    ("boundary of 3 classes", lambda: ProjectedBoundaryDisplay.from_estimator(
+        NET3, X3, Y3, simple_features=[0]), ValueError, "binary classifier"),
+    ("signed UAP of 3 classes", lambda: UniversalPerturbation(NET3).fit(X3, Y3),
+     ValueError, "label_signed=True needs a binary classifier"),
+    # -- bounds ---------------------------------------------------------------
+    ("NaN bounds", lambda: pgd_perturb(NET, X, Y, eps=0.1, bounds=(np.nan, 1.0)),
+     InvalidParameterError, "'bounds' parameter"),
+    ("low above high", lambda: pgd_perturb(NET, X, Y, eps=0.1, bounds=(1.0, 0.0)),
+     InvalidParameterError, "'bounds' parameter"),
+    ("X outside the bounds (PGD)", lambda: pgd_perturb(NET, X, Y, eps=0.1, bounds=(0.0, 1.0)),
+     ValueError, "outside bounds"),
+    ("X outside the bounds (UAP)", lambda: UniversalPerturbation(
+        NET, bounds=(0.0, 1.0)).fit(X, Y), ValueError, "outside bounds"),
+    # -- unfitted models ----------------------------------------------------
+    *[(f"{where} of an unfitted network", call, NotFittedError, "not fitted")
+      for where, call in [
+          ("predict", lambda: UNFITTED.predict(X)),
+          ("predict_proba", lambda: UNFITTED.predict_proba(X)),
+          ("randomized_scores", lambda: randomized_scores(UNFITTED, X, Y, simple_features=_DATA)),
+          ("scorer", lambda: RandomizedFeatureScorer([0])(UNFITTED, X, Y)),
+          ("positive_logits", lambda: positive_logits(UNFITTED, X)),
+          ("pgd_perturb", lambda: pgd_perturb(UNFITTED, X, Y, eps=0.1)),
+          ("UniversalPerturbation", lambda: UniversalPerturbation(UNFITTED).fit(X, Y)),
+          ("ensemble predict", lambda: LogitEnsembleClassifier(_net()).predict(X)),
+          ("boundary display", lambda: ProjectedBoundaryDisplay.from_estimator(
+              UNFITTED, X, Y, simple_features=_DATA)),
+      ]],
+    ("an unfitted perturbation", lambda: UniversalPerturbation(NET).transform(X),
+     NotFittedError, "not fitted"),
+    ("the display of an unfitted perturbation", lambda: PerturbationDisplay.from_estimator(
+        UniversalPerturbation(NET)), NotFittedError, "call fit first"),
+    ("a logistic regression in an attack", lambda: pgd_perturb(
+        LogisticRegression().fit(X, Y), X, Y, eps=0.1), TypeError, "backed by torch modules"),
+    ("a zero-width network", lambda: _net(module__width=0).fit(X, Y), InvalidParameterError,
+     "'width' parameter.*module__width"),
+]
+
+
+@pytest.mark.parametrize("name, call, error, message", CASES, ids=[c[0] for c in CASES])
+def test_hostile_input_gets_a_clear_error(name, call, error, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(error, match=message):
+            call()
+
+
+def test_a_column_of_labels_scores_like_the_labels_with_a_warning():
+    scorer = RandomizedFeatureScorer([0], metric="accuracy", random_state=0)
+    expected = scorer(NET, X, Y)
+    with pytest.warns(DataConversionWarning):
+        assert scorer(NET, X, Y[:, None]) == expected
+
+
+def test_a_failed_call_leaves_the_fitted_models_untouched():
+    logits = NET.predict_logits(X)
+    for _, call, error, _ in CASES:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(error):
+                call()
+    np.testing.assert_array_equal(NET.predict_logits(X), logits)
+
+
+# The public names that take no data, or whose data the cases above cover
+# through the names that call them.
+_NOT_DATA_TAKING = {
+    "make_lms", "make_slabs", "make_lsn", "fetch_mnist_cifar", "datasets.load_dataset",
+    "datasets.available_datasets", "datasets.register_dataset", "networks.available_networks",
+    "networks.get_network", "networks.register_network", "mitigation.available_methods",
+    "mitigation.make_method", "mitigation.register_method", "experiments.run_experiment",
+    "parallel.dask_backend",
+}
+_COVERED = {
+    "SBNetClassifier", "LogitEnsembleClassifier", "RandomizedFeatureScorer",
+    "UniversalPerturbation", "randomized_scores", "inspection.coordinatewise_randomized_scores",
+    "inspection.randomized_logits", "inspection.positive_logits", "inspection.randomize_block",
+    "adversarial.pgd_perturb", "adversarial.robust_accuracy_score",
+    "adversarial.make_robust_accuracy_scorer",
+}
+
+
+def test_every_data_taking_public_name_is_tried():
+    names = {name for name, _ in all_functions()} | {name for name, _ in all_estimators()}
+    untried = names - _COVERED - _NOT_DATA_TAKING
+    assert not untried, f"add hostile-input cases for {sorted(untried)}"
+    assert sklearn_sb.RandomizedFeatureScorer is RandomizedFeatureScorer
+
+
+def test_the_displays_are_tried():
+    tried = {name.split()[0] for name, *_ in CASES}
+    assert {"ProjectedBoundaryDisplay", "LogitHistogramDisplay"} <= tried
+    assert RandomizedScoreCurveDisplay  # built from tables of scores, not from data
