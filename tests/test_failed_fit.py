@@ -15,7 +15,7 @@ from sklearn.exceptions import NotFittedError
 from skorch.callbacks import Callback
 from skorch.dataset import ValidSplit
 
-from sklearn_sb import SBNetClassifier, make_lms
+from sklearn_sb import RandomizedFeatureScorer, SBNetClassifier, UniversalPerturbation, make_lms
 from sklearn_sb.mitigation import AdversarialTraining, LogitEnsembleClassifier
 
 NET = dict(max_epochs=3, random_state=0, device="cpu")
@@ -167,3 +167,23 @@ def test_the_validation_split_passed_is_left_unseeded(data):
     split = ValidSplit(5)
     SBNetClassifier(**NET, train_split=split).fit(*data)
     assert split.random_state is None
+
+
+def test_a_failed_refit_of_a_universal_perturbation_keeps_the_previous_one(data):
+    X, y = data
+    net = SBNetClassifier(**NET).fit(X, y)
+    uap = UniversalPerturbation(net, eps=0.5, n_epochs=1, random_state=0).fit(X, y)
+    perturbation, n_features = uap.perturbation_.copy(), uap.n_features_in_
+    with pytest.raises(ValueError, match="shape"):
+        uap.fit(np.hstack([X, X]), y)
+    np.testing.assert_array_equal(uap.perturbation_, perturbation)
+    assert uap.n_features_in_ == n_features
+    uap.transform(X)
+
+
+def test_a_failed_refit_of_the_scorer_keeps_the_previous_block(data):
+    X, _ = data
+    scorer = RandomizedFeatureScorer([15], random_state=0).fit(np.hstack([X, X]))
+    with pytest.raises(ValueError, match="out of range"):
+        scorer.fit(X)
+    assert scorer.n_features_in_ == 2 * X.shape[1] and scorer.features_.tolist() == [15]

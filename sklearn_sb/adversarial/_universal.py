@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..base import restored_on_failure
 from ..utils._blocks import check_rotation, resolve_block, unpack_dataset
 from ..utils._param_validation import (
     NORM_CONSTRAINTS,
@@ -141,8 +142,13 @@ class UniversalPerturbation(OneToOneFeatureMixin, TransformerMixin, BaseEstimato
         Returns
         -------
         self : UniversalPerturbation
+            If fitting fails, the estimator is left as it was before the call.
         """
         self._validate_params()
+        with restored_on_failure(self):
+            return self._fit(X, y)
+
+    def _fit(self, X, y):
         caller = type(self).__name__
         norm = NORMS[self.norm]
         eps = float(self.eps)

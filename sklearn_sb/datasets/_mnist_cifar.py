@@ -188,7 +188,13 @@ def _download(source, cache_dir, *, n_retries, delay, verbose):
     """
     dataset_class = source.dataset_class()
     for attempt in range(n_retries + 1):
-        root = tempfile.mkdtemp(prefix=f".{source.key}-download-", dir=cache_dir)
+        try:
+            root = tempfile.mkdtemp(prefix=f".{source.key}-download-", dir=cache_dir)
+        except OSError as error:
+            raise OSError(
+                f"Cannot download {source.title} into the cache {cache_dir} ({error}). "
+                "Point data_home (or SCIKIT_LEARN_DATA) to a folder this user can write."
+            ) from error
         try:
             with _silenced(not verbose):
                 return {

@@ -15,6 +15,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..base import restored_on_failure
 from ..utils._blocks import check_rotation, resolve_block, unpack_dataset
 from ..utils._param_validation import Interval, StrOptions
 from ._metrics import fast_metric
@@ -141,8 +142,9 @@ class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstima
         self : RandomizedFeatureScorer
         """
         self._validate_params()
-        X = validate_data(self, X, reset=True)
-        self.features_, self.rotation_ = self._resolve(X.shape[1])
+        with restored_on_failure(self):
+            X = validate_data(self, X, reset=True)
+            self.features_, self.rotation_ = self._resolve(X.shape[1])
         return self
 
     def transform(self, X):

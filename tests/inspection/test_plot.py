@@ -85,3 +85,25 @@ def test_projected_boundary_of_a_simple_model_is_perpendicular_to_s(simple_rule,
         ProjectedBoundaryDisplay.from_estimator(
             simple_rule, lms_data.X, lms_data.y, simple_features=lms_data, complex_feature=0
         )
+
+
+def test_the_drawn_boundary_is_where_the_network_prediction_flips(lms_data, monkeypatch):
+    from sklearn_sb import SBNetClassifier
+    from sklearn_sb.inspection import _plot_boundary
+
+    net = SBNetClassifier(module__width=16, max_epochs=3, random_state=0).fit(
+        lms_data.X, lms_data.y)
+    grids, margin = [], _plot_boundary.binary_margin
+
+    def recording_margin(estimator, X):
+        grids.append(X)
+        return margin(estimator, X)
+
+    monkeypatch.setattr(_plot_boundary, "binary_margin", recording_margin)
+    display = ProjectedBoundaryDisplay.from_estimator(
+        net, lms_data.X, lms_data.y, simple_features=lms_data, complex_feature=3,
+        random_state=0, grid_resolution=40,
+    )
+    predicted_positive = net.predict(grids[0]) == net.classes_[1]
+    np.testing.assert_array_equal(display.decision.ravel() > 0, predicted_positive)
+    assert predicted_positive.any() and not predicted_positive.all()
