@@ -84,10 +84,8 @@ def _describe(args):
         print("rotation: none")
         print("\nCoordinates (Z = X), by block:")
     else:
-        identity = np.eye(Z.shape[1])
-        kind = "identity" if np.array_equal(rotation, identity) else "Haar-random"
-        orthogonality = np.abs(rotation @ rotation.T - identity).max()
-        print(f"rotation: {kind}, max |R R^T - I| = {orthogonality:.1e}")
+        orthogonality = np.abs(rotation @ rotation.T - np.eye(Z.shape[1])).max()
+        print(f"rotation: Haar-random, max |R R^T - I| = {orthogonality:.1e}")
         print("\nUnrotated coordinates (Z = X @ rotation.T), by block:")
     print(summary.to_string(float_format=lambda v: f"{v:.3f}"))
     separable = table.loc[table["best threshold accuracy"] > 0.99, "block"].unique()
@@ -185,6 +183,8 @@ def build_parser():
         prog="sklearn-sb",
         description="Study simplicity bias in neural networks.",
     )
+    # Checks of a command's arguments that argparse cannot express.
+    parser.set_defaults(check=lambda parser, args: None)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     listing = commands.add_parser("list", help="list the paper's experiments and datasets",
                                   description="List the paper's experiments and datasets.")
@@ -208,7 +208,7 @@ def build_parser():
     reproduce.add_argument("--no-download", action="store_true",
                            help="fail instead of downloading MNIST and CIFAR-10")
     reproduce.add_argument("--no-progress", action="store_true", help="hide progress bars")
-    reproduce.set_defaults(run=_reproduce)
+    reproduce.set_defaults(run=_reproduce, check=_check_reproduce_args)
     describe = commands.add_parser(
         "describe",
         help="load a dataset and summarize its blocks",
@@ -251,8 +251,7 @@ def _at_least(minimum):
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.run is _reproduce:
-        _check_reproduce_args(parser, args)
+    args.check(parser, args)
     try:
         return args.run(args)
     except KeyboardInterrupt:
