@@ -262,18 +262,22 @@ def _holds_strings(labels):
 
 
 def check_targets_for_metric(metric, y):
-    """ROC AUC needs both classes, and 'roc_auc' two only: say so before scikit-learn."""
+    """ROC AUC needs both classes, and 'roc_auc' two only: say so before scikit-learn.
+
+    Linear passes, no sort: the scorers call this for every score.
+    """
     if not (isinstance(metric, str) and metric.startswith("roc_auc")):
         return
-    classes = np.unique(np.asarray(y))
-    if len(classes) < 2:
+    y = np.asarray(y)
+    others = y[y != y[0]] if len(y) else y
+    if others.size == 0:
         raise ValueError(
             f"The metric {metric!r} needs samples of both classes in y; y has only "
-            f"class {classes.tolist()}. Score on a sample with both classes "
+            f"class {np.unique(y).tolist()}. Score on a sample with both classes "
             "or use metric='accuracy'."
         )
-    if metric == "roc_auc" and len(classes) > 2:
+    if metric == "roc_auc" and np.any(others != others[0]):
         raise ValueError(
-            f"The metric 'roc_auc' is for two classes; y has {len(classes)}. Use "
+            f"The metric 'roc_auc' is for two classes; y has {len(np.unique(y))}. Use "
             "'roc_auc_ovr' or 'accuracy'."
         )
