@@ -132,7 +132,8 @@ def _reproduce(args):
           f"seed {args.seed}, device {args.device})", flush=True)
     try:
         result = run_experiment(
-            args.experiment, size=size, seed=args.seed, device=args.device, out=out,
+            args.experiment, dataset=args.dataset, size=size, seed=args.seed,
+            device=args.device, out=out,
             scheduler=args.scheduler, data_home=args.data_home,
             download_if_missing=not args.no_download, progress=not args.no_progress,
         )
@@ -145,6 +146,8 @@ def _reproduce(args):
         for name, table in result.tables.items():
             print(f"\n{name}:")
             print(table.to_string())
+    for note in result.notes:
+        print(f"\nnote: {note}")
     print(f"\n{result.seconds:.1f} s. Wrote {len(result.files)} files to {out}/: "
           f"{', '.join(f.name for f in result.files)}")
     return 0
@@ -198,6 +201,8 @@ def build_parser():
     sizes = reproduce.add_mutually_exclusive_group()
     sizes.add_argument("--quick", action="store_true", help="seconds-long smoke run")
     sizes.add_argument("--full", action="store_true", help="the paper's sizes (for a GPU)")
+    reproduce.add_argument("--dataset", choices=list(available_datasets()),
+                           help="run on this dataset instead of the experiment's own")
     reproduce.add_argument("--seed", type=_seed, default=0,
                            help="an integer in [0, 2**32 - 1] (default: 0)")
     reproduce.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")

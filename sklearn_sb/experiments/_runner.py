@@ -1,5 +1,6 @@
 """Run a recipe: data, training, measurements, the table beside the paper, files."""
 
+import contextlib
 import json
 import math
 import os
@@ -12,7 +13,7 @@ import pandas as pd
 from sklearn.utils import Bunch
 from tqdm.auto import tqdm
 
-from ..datasets._catalog import load_dataset
+from ..datasets._catalog import available_datasets, load_dataset
 from ..utils._param_validation import (
     Interval,
     RegisteredName,
@@ -31,9 +32,10 @@ class Run:
     """The state an experiment's steps share and fill in."""
 
     def __init__(self, name, recipe, size, seed, device, scheduler, progress, data_home,
-                 download_if_missing):
+                 download_if_missing, dataset=None):
         self.name = name
         self.recipe = recipe
+        self.dataset = recipe.dataset if dataset is None else dataset
         self.size = size
         self.seed = seed
         self.scheduler = scheduler
@@ -52,6 +54,8 @@ class Run:
         self.paper = dict(recipe.paper)
         self.tables = {}
         self.figures = {}
+        self.notes = []
+        self._loaded = {}
 
     def record(self, metric, value, paper=None):
         """Store one result; ``paper`` overrides the recipe's published value."""
@@ -59,10 +63,61 @@ class Run:
         if paper is not None:
             self.paper[metric] = paper
 
+    def load(self, name):
+        """Catalog dataset ``name`` at this run's size and seed (loaded once).
+
+        Sizes come from the ``'sizes'`` option (``{name: (n_train, n_test)}``)
+        when it names the dataset, else from the recipe.
+        """
+        if name not in self._loaded:
+            n_train, n_test = self.options.get("sizes", {}).get(name, self.recipe.sizes[self.size])
+            self._loaded[name] = load_dataset(
+                name, n_train=n_train, n_test=n_test,
+                n_features=self.options.get("n_features", self.recipe.n_features),
+                random_state=self.seed, data_home=self.data_home,
+                download_if_missing=self.download_if_missing, verbose=int(self.progress),
+            )
+        return self._loaded[name]
+
+    def datasets(self, names):
+        """``(name, data)`` for each dataset of ``names`` that can be read.
+
+        The run's own dataset always loads. Any other that would need a
+        download is used only when it is already cached; otherwise a note
+        says it was skipped and how to get it.
+        """
+        for name in names:
+            if name != self.dataset and _needs_download(name):
+                try:
+                    with _no_download(self):
+                        data = self.load(name)
+                except OSError:
+                    self.notes.append(
+                        f"{name}: skipped, its data is not in the data home; "
+                        f"`sklearn-sb reproduce {name}` downloads it"
+                    )
+                    continue
+            else:
+                data = self.load(name)
+            yield name, data
+
     def paper_value(self, metric):
         if metric in self.paper:
             return self.paper[metric]
         return self.paper.get(metric.split(" (")[0], "")
+
+
+def _needs_download(name):
+    return available_datasets()[name].needs_download
+
+
+@contextlib.contextmanager
+def _no_download(run):
+    saved, run.download_if_missing = run.download_if_missing, False
+    try:
+        yield
+    finally:
+        run.download_if_missing = saved
 
 
 def _options_for(recipe, size):
@@ -74,13 +129,7 @@ def _options_for(recipe, size):
 
 
 def _load_data(run):
-    n_train, n_test = run.recipe.sizes[run.size]
-    run.data = load_dataset(
-        run.recipe.dataset, n_train=n_train, n_test=n_test,
-        n_features=run.options.get("n_features", run.recipe.n_features),
-        random_state=run.seed, data_home=run.data_home,
-        download_if_missing=run.download_if_missing, verbose=int(run.progress),
-    )
+    run.data = run.load(run.dataset)
     run.X_train, run.X_test = run.data.X_train, run.data.X_test
     run.y_train, run.y_test = run.data.y_train, run.data.y_test
 
@@ -88,6 +137,7 @@ def _load_data(run):
 @validate_params(
     {
         "name": [RegisteredName(lambda: RECIPES)],
+        "dataset": [RegisteredName(lambda: available_datasets()), None],
         "size": [StrOptions(set(SIZES))],
         "seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
         "device": [StrOptions({"auto"}), TorchDevice()],
@@ -99,7 +149,7 @@ def _load_data(run):
     },
     prefer_skip_nested_validation=True,
 )
-def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
+def run_experiment(name, *, dataset=None, size="default", seed=0, device="auto", out=None,
                    scheduler=None, data_home=None, download_if_missing=True, progress=True):
     """Reproduce one of the paper's experiments.
 
@@ -107,6 +157,10 @@ def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
     ----------
     name : str
         A key of ``RECIPES`` (``sklearn-sb list`` shows them).
+    dataset : str, default=None
+        Run the recipe on this catalog dataset
+        (:func:`~sklearn_sb.datasets.available_datasets`) instead of its own,
+        at the recipe's sizes unless its ``'sizes'`` option names the dataset.
     size : {'quick', 'default', 'full'}, default='default'
         'quick' is a seconds-long smoke run, 'default' fits a 2-core CPU in
         a few minutes, 'full' uses the paper's sizes (meant for a GPU).
@@ -131,7 +185,8 @@ def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
     -------
     result : :class:`~sklearn.utils.Bunch`
         ``table`` (ours beside the paper), ``tables`` (extra tables such as
-        Table 2), ``results``, ``seconds`` and ``files``.
+        Table 2), ``results``, ``notes`` (lines such as a skipped dataset),
+        ``seconds``, ``files`` and ``figures``.
 
     Examples
     --------
@@ -144,7 +199,7 @@ def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
         check_output_directory(out)
     recipe = RECIPES[name]
     run = Run(name, recipe, size, seed, device, scheduler, progress, data_home,
-              download_if_missing)
+              download_if_missing, dataset)
     start = time.perf_counter()
     stages = [("data", _load_data)] + [
         (step, lambda run, step=step: STEPS[step](run, run.options.get(step, {})))
@@ -161,8 +216,8 @@ def run_experiment(name, *, size="default", seed=0, device="auto", out=None,
         index=pd.Index(list(run.results), name="metric"),
     )
     files = _write(run, table, seconds, out) if out is not None else []
-    return Bunch(table=table, tables=run.tables, results=run.results, seconds=seconds,
-                 files=files, figures=run.figures)
+    return Bunch(table=table, tables=run.tables, results=run.results, notes=run.notes,
+                 seconds=seconds, files=files, figures=run.figures)
 
 
 def _write(run, table, seconds, out):
@@ -178,10 +233,11 @@ def _write_files(run, table, seconds, directory):
     for name, extra in run.tables.items():
         names.append(f"{name}.csv")
         extra.to_csv(directory / names[-1])
-    n_train, n_test = run.recipe.sizes[run.size]
+    n_train, n_test = len(run.y_train), len(run.y_test)
     summary = {
         "experiment": run.name,
         "description": run.recipe.description,
+        "dataset": run.dataset,
         "size": run.size,
         "n_train": n_train,
         "n_test": n_test,
@@ -195,6 +251,7 @@ def _write_files(run, table, seconds, directory):
         "results": {key: _jsonable(value) for key, value in run.results.items()},
         "paper": {key: run.paper_value(key) for key in run.results},
         "tables": {name: json.loads(t.to_json(orient="index")) for name, t in run.tables.items()},
+        "notes": run.notes,
     }
     (directory / names[1]).write_text(json.dumps(summary, indent=2))
     for name, figure in run.figures.items():

@@ -14,29 +14,10 @@ from ..inspection import (
     ProjectedBoundaryDisplay,
     randomized_scores,
 )
-
-# Learning-rate rules a recipe may name instead of a number.
-LR_RULES = {"1/sqrt(log d)": lambda n_features: 1 / math.sqrt(math.log(n_features))}
+from ._model import make_model
 
 # Rows drawn for attacks and figures: enough for stable numbers, cheap on a CPU.
 _ATTACK_ROWS = 10_000
-
-
-def make_model(run, **overrides):
-    """The recipe's network, trained with the recipe's method if it names one."""
-    from .._classifier import SBNetClassifier
-    from ..mitigation import make_method
-
-    params = {**run.model_params, **overrides}
-    if params.get("lr") in LR_RULES:
-        params["lr"] = LR_RULES[params["lr"]](run.X_train.shape[1])
-    net = SBNetClassifier(**params)
-    if run.recipe.method is None:
-        return net
-    method = make_method(run.recipe.method, **run.options.get("method", {}))
-    if "random_state" in method.get_params(deep=False):
-        method.set_params(random_state=run.seed)
-    return method.apply_to(net)
 
 
 def train(run, options):

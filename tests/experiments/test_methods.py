@@ -58,7 +58,7 @@ def test_named_and_constructed_methods_are_applied_alike(monkeypatch, tmp_path, 
 
 
 def test_the_ensemble_takes_the_run_seed(monkeypatch):
-    from sklearn_sb.experiments._steps import make_model
+    from sklearn_sb.experiments._model import make_model
 
     monkeypatch.setitem(RECIPES, "tiny", _recipe("logit-ensemble", {"n_estimators": 2}))
     run = type("Run", (), {})()
