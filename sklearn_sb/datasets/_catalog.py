@@ -148,7 +148,8 @@ def load_dataset(name, *, n_train, n_test, n_features=50, random_state=None,
             The catalog's one-line description.
 
         Sources may add attributes: the generators' ``parameters``,
-        MNIST-CIFAR's ``target_names``.
+        MNIST-CIFAR's ``target_names`` and ``image_shape`` (``(C, H, W)``
+        of the images the rows flatten).
 
     Raises
     ------
@@ -234,5 +235,6 @@ def _load_mnist_cifar(*, n_train, n_test, random_state, data_home, download_if_m
         rotation=None,
         feature_info=feature_info,
         target_names=train.target_names,
+        image_shape=train.images.shape[1:],
         DESCR=train.DESCR,
     )

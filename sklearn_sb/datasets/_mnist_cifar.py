@@ -257,6 +257,7 @@ def _source_arrays(source, splits, cache_dir, *, download_if_missing, n_retries,
             f"cached in {cache_dir}",
             file=sys.stderr,
         )
+    os.makedirs(cache_dir, exist_ok=True)
     downloaded = _download(
         source, cache_dir, n_retries=n_retries, delay=delay, verbose=verbose
     )
@@ -499,7 +500,6 @@ def fetch_mnist_cifar(
     seeds = dict(zip(_SPLITS, draw_seed(rng, size=len(_SPLITS))))
 
     cache_dir = os.path.join(get_data_home(data_home), "mnist_cifar")
-    os.makedirs(cache_dir, exist_ok=True)
     options = {
         "download_if_missing": download_if_missing,
         "n_retries": n_retries,
