@@ -29,10 +29,13 @@ from sklearn_sb.inspection import (
     RandomizedFeatureScorer,
     RandomizedScoreCurveDisplay,
     coordinatewise_randomized_scores,
+    in_distribution_scores,
+    make_conflict_data,
     positive_logits,
     randomize_block,
     randomized_logits,
     randomized_scores,
+    s_removed_control,
 )
 from sklearn_sb.mitigation import LogitEnsembleClassifier
 from sklearn_sb.utils._param_validation import InvalidParameterError
@@ -91,6 +94,13 @@ CASES = [
           ("randomized_logits", lambda bad=bad: randomized_logits(
               NET, bad, Y, simple_features=_DATA)),
           ("positive_logits", lambda bad=bad: positive_logits(NET, bad)),
+          ("make_conflict_data", lambda bad=bad: make_conflict_data(
+              bad, Y, simple_features=_DATA)),
+          ("in_distribution_scores", lambda bad=bad: in_distribution_scores(NET, bad)),
+          ("s_removed_control (training rows)", lambda bad=bad: s_removed_control(
+              UNFITTED, bad, Y, X, Y, simple_features=_DATA)),
+          ("s_removed_control (test rows)", lambda bad=bad: s_removed_control(
+              UNFITTED, X, Y, bad, Y, simple_features=_DATA)),
           ("pgd_perturb", lambda bad=bad: pgd_perturb(NET, bad, Y, eps=0.1)),
           ("robust_accuracy_score", lambda bad=bad: robust_accuracy_score(NET, bad, Y, eps=0.1)),
           ("robust accuracy scorer", lambda bad=bad: make_robust_accuracy_scorer(eps=0.1)(
@@ -113,6 +123,8 @@ CASES = [
           ("budget_fraction", lambda: UAP.budget_fraction([0], NAN_ROTATION)),
           ("coordinatewise_randomized_scores", lambda: coordinatewise_randomized_scores(
               NET, X, Y, rotation=NAN_ROTATION)),
+          ("make_conflict_data", lambda: make_conflict_data(
+              X, Y, simple_features=[0], rotation=NAN_ROTATION)),
       ]],
     # -- wrong shapes ----------------------------------------------------------
     ("fit on 1-d X", lambda: _net().fit(X[:, 0], Y), ValueError, "2D|Reshape"),
@@ -124,6 +136,14 @@ CASES = [
         [0], metric="accuracy")(NET, X, Y[:-1]), ValueError, "inconsistent numbers of samples"),
     ("randomized_scores with y of another length", lambda: randomized_scores(
         NET, X, Y[:-1], simple_features=_DATA), ValueError, "inconsistent numbers of samples"),
+    ("s_removed_control with y_train of another length", lambda: s_removed_control(
+        UNFITTED, X, Y[:-1], X, Y, simple_features=_DATA), ValueError,
+     "inconsistent numbers of samples"),
+    ("s_removed_control with test rows of other features", lambda: s_removed_control(
+        UNFITTED, X, Y, X[:, :3], Y, simple_features=_DATA), ValueError,
+     "X_test has 3 features, but X_train has 6"),
+    ("s_removed_control with a block out of range", lambda: s_removed_control(
+        UNFITTED, X, Y, X, Y, simple_features=[6]), ValueError, "simple_features"),
     ("scorer with a 2-d y", lambda: RandomizedFeatureScorer(
         [0], metric="accuracy")(NET, X, np.c_[Y, Y]), ValueError, "shape"),
     ("UniversalPerturbation on other features", lambda: UAP.transform(X[:, :3]), ValueError,
@@ -135,6 +155,25 @@ CASES = [
     ("a rotation of another size", lambda: randomized_scores(
         NET, X, Y, simple_features=[0], rotation=np.eye(3)), ValueError, "3 x 3"),
     ("empty X", lambda: _net().fit(X[:0], Y[:0]), ValueError, "0 sample"),
+    ("conflict data from 1-d X", lambda: make_conflict_data(X[:, 0], Y, simple_features=[0]),
+     ValueError, "2D|Reshape"),
+    ("conflict data with y of another length", lambda: make_conflict_data(
+        X, Y[:-1], simple_features=_DATA), ValueError, "inconsistent numbers of samples"),
+    ("conflict data with a rotation of another size", lambda: make_conflict_data(
+        X, Y, simple_features=[0], rotation=np.eye(3)), ValueError, "3 x 3"),
+    ("conflict data from empty X", lambda: make_conflict_data(
+        X[:0], Y[:0], simple_features=_DATA), ValueError, "0 sample"),
+    ("conflict data from one class", lambda: make_conflict_data(
+        X, np.zeros(len(X)), simple_features=_DATA), ValueError, "only the class"),
+    ("detector scores of 1-d X", lambda: in_distribution_scores(NET, X[:, 0]), ValueError,
+     "2D|Reshape"),
+    ("detector scores with other features", lambda: in_distribution_scores(NET, X[:, :3]),
+     ValueError, "3 features, but SBNetClassifier is expecting 6"),
+    ("detector scores of empty X", lambda: in_distribution_scores(NET, X[:0]), ValueError,
+     "0 sample"),
+    ("energy of a model without logits", lambda: in_distribution_scores(
+        LogisticRegression().fit(X, Y), X, detector="energy"), ValueError,
+     "has no predict_logits"),
     # -- wrong label types ------------------------------------------------------
     ("string labels against a numeric model (scorer)", lambda: RandomizedFeatureScorer(
         [0], metric="accuracy")(NET, X, STRING_Y), ValueError, "labels of the same type"),
@@ -175,6 +214,7 @@ CASES = [
           ("randomized_scores", lambda: randomized_scores(UNFITTED, X, Y, simple_features=_DATA)),
           ("scorer", lambda: RandomizedFeatureScorer([0])(UNFITTED, X, Y)),
           ("positive_logits", lambda: positive_logits(UNFITTED, X)),
+          ("in_distribution_scores", lambda: in_distribution_scores(UNFITTED, X)),
           ("pgd_perturb", lambda: pgd_perturb(UNFITTED, X, Y, eps=0.1)),
           ("UniversalPerturbation", lambda: UniversalPerturbation(UNFITTED).fit(X, Y)),
           ("ensemble predict", lambda: LogitEnsembleClassifier(_net()).predict(X)),
@@ -230,6 +270,8 @@ _COVERED = {
     "SBNetClassifier", "LogitEnsembleClassifier", "RandomizedFeatureScorer",
     "UniversalPerturbation", "randomized_scores", "inspection.coordinatewise_randomized_scores",
     "inspection.randomized_logits", "inspection.positive_logits", "inspection.randomize_block",
+    "inspection.make_conflict_data", "inspection.in_distribution_scores",
+    "inspection.s_removed_control",
     "adversarial.pgd_perturb", "adversarial.robust_accuracy_score",
     "adversarial.make_robust_accuracy_scorer",
 }
