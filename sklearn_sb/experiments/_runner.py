@@ -64,28 +64,37 @@ class Run:
             self.paper[metric] = paper
 
     def load(self, name):
-        """Catalog dataset ``name`` at this run's size and seed (loaded once).
+        """Catalog dataset ``name`` at this run's size and seed, read once."""
+        if name not in self._loaded:
+            self._loaded[name] = self.read(name)
+        return self._loaded[name]
+
+    def read(self, name, *, n_features=None):
+        """Catalog dataset ``name`` at this run's size and seed, read afresh.
 
         Sizes come from the ``'sizes'`` option (``{name: (n_train, n_test)}``)
-        when it names the dataset, else from the recipe.
+        when it names the dataset, else from the recipe; ``n_features``
+        (synthetic data) from the argument, the option or the recipe.
         """
-        if name not in self._loaded:
-            n_train, n_test = self.options.get("sizes", {}).get(name, self.recipe.sizes[self.size])
-            self._loaded[name] = load_dataset(
-                name, n_train=n_train, n_test=n_test,
-                n_features=self.options.get("n_features", self.recipe.n_features),
-                random_state=self.seed, data_home=self.data_home,
-                download_if_missing=self.download_if_missing, verbose=int(self.progress),
-            )
-        return self._loaded[name]
+        n_train, n_test = self.options.get("sizes", {}).get(name, self.recipe.sizes[self.size])
+        if n_features is None:
+            n_features = self.options.get("n_features", self.recipe.n_features)
+        return load_dataset(
+            name, n_train=n_train, n_test=n_test, n_features=n_features,
+            random_state=self.seed, data_home=self.data_home,
+            download_if_missing=self.download_if_missing, verbose=int(self.progress),
+        )
 
     def datasets(self, names):
         """``(name, data)`` for each dataset of ``names`` that can be read.
 
-        The run's own dataset always loads. Any other that would need a
-        download is used only when it is already cached; otherwise a note
-        says it was skipped and how to get it.
+        A run given its own dataset (``run_experiment(dataset=...)``) uses
+        that one instead of ``names``. The run's dataset always loads; any
+        other that would need a download is used only when it is already
+        cached, otherwise a note says it was skipped and how to get it.
         """
+        if self.dataset != self.recipe.dataset:
+            names = [self.dataset]
         for name in names:
             if name != self.dataset and _needs_download(name):
                 try:
@@ -159,8 +168,9 @@ def run_experiment(name, *, dataset=None, size="default", seed=0, device="auto",
         A key of ``RECIPES`` (``sklearn-sb list`` shows them).
     dataset : str, default=None
         Run the recipe on this catalog dataset
-        (:func:`~sklearn_sb.datasets.available_datasets`) instead of its own,
-        at the recipe's sizes unless its ``'sizes'`` option names the dataset.
+        (:func:`~sklearn_sb.datasets.available_datasets`) instead of its own
+        (or instead of all of them, for a recipe over several), at the
+        recipe's sizes unless its ``'sizes'`` option names the dataset.
     size : {'quick', 'default', 'full'}, default='default'
         'quick' is a seconds-long smoke run, 'default' fits a 2-core CPU in
         a few minutes, 'full' uses the paper's sizes (meant for a GPU).

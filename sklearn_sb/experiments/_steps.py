@@ -14,10 +14,13 @@ from ..inspection import (
     ProjectedBoundaryDisplay,
     randomized_scores,
 )
+from ._architectures import architectures
+from ._confidence import confidence
+from ._figure3b import figure3b
 from ._model import make_model
-
-# Rows drawn for attacks and figures: enough for stable numbers, cheap on a CPU.
-_ATTACK_ROWS = 10_000
+from ._recipes import ATTACK_ROWS
+from ._robustness import robustness
+from ._s_removed import s_removed
 
 
 def train(run, options):
@@ -48,9 +51,10 @@ def boundary(run, options):
 
 
 def uap(run, options):
+    """Universal perturbations of the paper's budget; ``methods`` picks the ways to learn them."""
     eps = options["eps"]
-    X_fit, y_fit = run.X_train[:_ATTACK_ROWS], run.y_train[:_ATTACK_ROWS]
-    for method in ("sgd", "svd"):
+    X_fit, y_fit = run.X_train[:ATTACK_ROWS], run.y_train[:ATTACK_ROWS]
+    for method in options.get("methods", ("sgd", "svd")):
         perturbation = UniversalPerturbation(run.model, eps=eps, method=method,
                                              random_state=run.seed).fit(X_fit, y_fit)
         attacked = run.model.score(perturbation.transform(run.X_test), run.y_test)
@@ -58,13 +62,14 @@ def uap(run, options):
         run.record(f"UAP budget on S ({method})", perturbation.budget_fraction(run.data))
         if method == "sgd":
             run.figures["uap.png"] = PerturbationDisplay.from_estimator(
-                perturbation, simple_features=run.data
+                perturbation, simple_features=run.data, image_shape=run.data.get("image_shape")
             ).figure_
-    run.record(
-        f"robust accuracy (PGD, l2 eps {eps})",
-        robust_accuracy_score(run.model, run.X_test[:_ATTACK_ROWS],
-                              run.y_test[:_ATTACK_ROWS], eps=eps, random_state=run.seed),
-    )
+    if options.get("robust_accuracy", True):
+        run.record(
+            f"robust accuracy (PGD, l2 eps {eps})",
+            robust_accuracy_score(run.model, run.X_test[:ATTACK_ROWS],
+                                  run.y_test[:ATTACK_ROWS], eps=eps, random_state=run.seed),
+        )
 
 
 def table2(run, options):
@@ -150,6 +155,11 @@ STEPS = {
     "randomized": randomized,
     "boundary": boundary,
     "uap": uap,
+    "architectures": architectures,
+    "figure3b": figure3b,
+    "s_removed": s_removed,
     "table2": table2,
     "theorem1": theorem1,
+    "confidence": confidence,
+    "robustness": robustness,
 }

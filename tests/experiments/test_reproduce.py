@@ -6,29 +6,17 @@ import matplotlib
 import pytest
 
 from sklearn_sb._cli import main
+from sklearn_sb.datasets import available_datasets
 from sklearn_sb.experiments import RECIPES, run_experiment
 
 matplotlib.use("Agg")
 
-SYNTHETIC = [name for name in RECIPES if name != "mnist-cifar"]
+SYNTHETIC = [name for name, recipe in RECIPES.items()
+             if not available_datasets()[recipe.dataset].needs_download]
 
 
 def _number(text):
     return float(text.split()[0]) if isinstance(text, str) else text
-
-
-@pytest.fixture(scope="module")
-def quick_runs(tmp_path_factory):
-    cache = {}
-
-    def run(name):
-        if name not in cache:
-            out = tmp_path_factory.mktemp(name)
-            cache[name] = (run_experiment(name, size="quick", seed=0, out=out,
-                                          progress=False), out)
-        return cache[name]
-
-    return run
 
 
 @pytest.mark.parametrize("name", SYNTHETIC)
