@@ -142,7 +142,7 @@ def _reproduce(args):
         return 1
     with pd.option_context("display.float_format", _format_number, "display.width", 120):
         print()
-        print(result.table.to_string())
+        print(result.table.assign(ours=result.table["ours"].map(_format_result)).to_string())
         for name, table in result.tables.items():
             print(f"\n{name}:")
             print(table.to_string())
@@ -151,6 +151,11 @@ def _reproduce(args):
     print(f"\n{result.seconds:.1f} s. Wrote {len(result.files)} files to {out}/: "
           f"{', '.join(f.name for f in result.files)}")
     return 0
+
+
+def _format_result(value):
+    """A float as :func:`_format_number` writes it; counts and texts as they are."""
+    return _format_number(value) if isinstance(value, float) else str(value)
 
 
 def _format_number(value):

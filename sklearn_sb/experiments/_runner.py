@@ -221,7 +221,8 @@ def run_experiment(name, *, dataset=None, size="default", seed=0, device="auto",
             action(run)
     seconds = time.perf_counter() - start
     table = pd.DataFrame(
-        {"ours": [run.results[m] for m in run.results],
+        # Object dtype keeps counts as integers beside the float scores.
+        {"ours": pd.Series(list(run.results.values()), dtype=object, index=list(run.results)),
          "paper": [run.paper_value(m) for m in run.results]},
         index=pd.Index(list(run.results), name="metric"),
     )

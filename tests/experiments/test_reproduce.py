@@ -72,6 +72,16 @@ def test_paper_numbers_are_printed_beside_ours(capsys, tmp_path):
     assert f"Wrote 4 files to {tmp_path}" in out
 
 
+def test_counts_print_as_integers_and_scores_with_three_decimals(capsys, tmp_path):
+    assert main(["reproduce", "figure3b", "--quick", "--no-progress", "--out",
+                 str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    count = next(line for line in lines if line.startswith("largest n_features"))
+    score = next(line for line in lines if line.startswith("max S-randomized AUC"))
+    assert count.split()[2] == "50"
+    assert len(score.split()[3].split(".")[1]) == 3
+
+
 def test_list_names_every_experiment(capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
