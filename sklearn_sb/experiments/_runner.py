@@ -1,6 +1,5 @@
 """Run a recipe: data, training, measurements, the table beside the paper, files."""
 
-import contextlib
 import json
 import math
 import os
@@ -63,26 +62,29 @@ class Run:
         if paper is not None:
             self.paper[metric] = paper
 
-    def load(self, name):
+    def load(self, name, *, download_if_missing=None):
         """Catalog dataset ``name`` at this run's size and seed, read once."""
         if name not in self._loaded:
-            self._loaded[name] = self.read(name)
+            self._loaded[name] = self.read(name, download_if_missing=download_if_missing)
         return self._loaded[name]
 
-    def read(self, name, *, n_features=None):
+    def read(self, name, *, n_features=None, download_if_missing=None):
         """Catalog dataset ``name`` at this run's size and seed, read afresh.
 
         Sizes come from the ``'sizes'`` option (``{name: (n_train, n_test)}``)
         when it names the dataset, else from the recipe; ``n_features``
-        (synthetic data) from the argument, the option or the recipe.
+        (synthetic data) from the argument, the option or the recipe;
+        ``download_if_missing`` from the argument or the run.
         """
         n_train, n_test = self.options.get("sizes", {}).get(name, self.recipe.sizes[self.size])
         if n_features is None:
             n_features = self.options.get("n_features", self.recipe.n_features)
+        if download_if_missing is None:
+            download_if_missing = self.download_if_missing
         return load_dataset(
             name, n_train=n_train, n_test=n_test, n_features=n_features,
             random_state=self.seed, data_home=self.data_home,
-            download_if_missing=self.download_if_missing, verbose=int(self.progress),
+            download_if_missing=download_if_missing, verbose=int(self.progress),
         )
 
     def datasets(self, names):
@@ -96,37 +98,20 @@ class Run:
         if self.dataset != self.recipe.dataset:
             names = [self.dataset]
         for name in names:
-            if name != self.dataset and _needs_download(name):
-                try:
-                    with _no_download(self):
-                        data = self.load(name)
-                except OSError:
-                    self.notes.append(
-                        f"{name}: skipped, its data is not in the data home; "
-                        f"`sklearn-sb reproduce {name}` downloads it"
-                    )
-                    continue
-            else:
-                data = self.load(name)
+            optional = name != self.dataset and available_datasets()[name].needs_download
+            try:
+                data = self.load(name, download_if_missing=False if optional else None)
+            except OSError as error:
+                if not optional:
+                    raise
+                self.notes.append(f"{name}: skipped, as it would need a download: {error}")
+                continue
             yield name, data
 
     def paper_value(self, metric):
         if metric in self.paper:
             return self.paper[metric]
         return self.paper.get(metric.split(" (")[0], "")
-
-
-def _needs_download(name):
-    return available_datasets()[name].needs_download
-
-
-@contextlib.contextmanager
-def _no_download(run):
-    saved, run.download_if_missing = run.download_if_missing, False
-    try:
-        yield
-    finally:
-        run.download_if_missing = saved
 
 
 def _options_for(recipe, size):
