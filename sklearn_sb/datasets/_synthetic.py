@@ -24,6 +24,9 @@ from ._rotation import random_rotation
 # Rows generated at once: bounds the temporaries at a few megabytes whatever
 # the dataset size, so peak memory stays close to the returned array.
 _CHUNK_ENTRIES = 2**20
+# How far from orthogonal a given rotation may be: float64 round-off of a
+# matrix that went through a file or a float32 copy, not a different matrix.
+_ORTHOGONALITY_ATOL = 1e-6
 
 
 def _check_n_slabs(n_slabs, func_name):
@@ -97,6 +100,36 @@ def _as_floats(probabilities):
     }
 
 
+def _check_rotation(rotation, rotate, n_features, func_name):
+    """The ``rotation`` parameter as a float64 orthogonal matrix, or None."""
+    if rotation is None:
+        return None
+    if not rotate:
+        raise InvalidParameterError(
+            f"The 'rotation' parameter of {func_name} was given with rotate=False; "
+            "pass rotate=True to rotate the data by it."
+        )
+    rotation = np.asarray(rotation, dtype=np.float64)
+    if rotation.shape != (n_features, n_features):
+        raise InvalidParameterError(
+            f"The 'rotation' parameter of {func_name} must be a ({n_features}, "
+            f"{n_features}) orthogonal matrix for n_features={n_features}. Got shape "
+            f"{rotation.shape} instead."
+        )
+    if not np.all(np.isfinite(rotation)):
+        raise InvalidParameterError(
+            f"The 'rotation' parameter of {func_name} contains NaN or infinity."
+        )
+    error = np.abs(rotation @ rotation.T - np.eye(n_features)).max()
+    if error > _ORTHOGONALITY_ATOL:
+        raise InvalidParameterError(
+            f"The 'rotation' parameter of {func_name} must be orthogonal: max |R R^T - I| "
+            f"= {error:.2e} > {_ORTHOGONALITY_ATOL}. Pass the `rotation` of an earlier "
+            "call's Bunch."
+        )
+    return rotation
+
+
 def _balanced_labels(n_samples, shuffle, rng):
     y = np.repeat(np.array([0, 1]), [n_samples // 2, n_samples - n_samples // 2])
     if shuffle:
@@ -104,13 +137,15 @@ def _balanced_labels(n_samples, shuffle, rng):
     return y
 
 
-def _generate(n_samples, blocks, *, rotate, shuffle, rng, noisy_linear=None):
+def _generate(n_samples, blocks, *, rotate, rotation, shuffle, rng, noisy_linear=None):
     """Sample the dataset block by block, in chunks of rows.
 
     Parameters
     ----------
     blocks : list of (block, slice)
         The blocks and the columns of the unrotated data they fill, in order.
+    rotation : ndarray or None
+        A checked orthogonal matrix to use instead of drawing one.
     noisy_linear : tuple (column, fraction, margin), default=None
         Replace that column by ``Uniform[-margin, margin]`` on exactly
         ``round(fraction * n_samples)`` rows chosen at random.
@@ -121,7 +156,12 @@ def _generate(n_samples, blocks, *, rotate, shuffle, rng, noisy_linear=None):
         ``rotation`` is None without ``rotate``.
     """
     n_features = blocks[-1][1].stop
-    rotation = random_rotation(n_features, rng) if rotate else None
+    if rotation is None:
+        rotation = random_rotation(n_features, rng) if rotate else None
+    else:
+        # The draws a rotation would have taken are skipped, so that the same
+        # random_state gives the same labels and features with either.
+        rng.standard_normal((n_features, n_features))
     y = _balanced_labels(n_samples, shuffle, rng)
     noisy_rows = np.zeros(n_samples, dtype=bool)
     if noisy_linear is not None:
@@ -180,6 +220,7 @@ _COMMON_CONSTRAINTS = {
     "n_samples": [Interval(Integral, 2, None, closed="left")],
     "n_features": [Interval(Integral, 2, None, closed="left")],
     "rotate": ["boolean"],
+    "rotation": ["array-like", None],
     "shuffle": ["boolean"],
     "random_state": ["random_state"],
     "return_X_y": ["boolean"],
@@ -205,6 +246,7 @@ def make_lms(
     margin=0.1,
     slab_probabilities=None,
     rotate=True,
+    rotation=None,
     shuffle=True,
     random_state=None,
     return_X_y=True,
@@ -243,6 +285,12 @@ def make_lms(
     rotate : bool, default=True
         Apply a Haar-random rotation ``X = Z @ rotation``; without it the
         Bunch's ``rotation`` is None.
+    rotation : array-like of shape (n_features, n_features), default=None
+        With ``rotate=True``, the orthogonal matrix to rotate by instead of
+        drawing one: pass an earlier call's ``rotation`` (and another
+        ``random_state``) to draw more data of the same distribution, such
+        as a held-out or an unlabeled set. With the same ``random_state``
+        the data is that of the call without it, rotated by this matrix.
     shuffle : bool, default=True
         Shuffle the samples; otherwise negatives come first.
     random_state : int, RandomState instance or None, default=None
@@ -287,6 +335,7 @@ def make_lms(
     probabilities = _resolve_slab_probabilities(
         slab_probabilities, [n_slabs], func_name
     )
+    rotation = _check_rotation(rotation, rotate, n_features, func_name)
     rng = check_random_state(random_state)
 
     blocks = [
@@ -297,6 +346,7 @@ def make_lms(
         n_samples,
         blocks,
         rotate=rotate,
+        rotation=rotation,
         shuffle=shuffle,
         rng=rng,
         noisy_linear=(0, noise, margin) if noise > 0 else None,
@@ -349,6 +399,7 @@ def make_slabs(
     margin=0.1,
     slab_probabilities=None,
     rotate=True,
+    rotation=None,
     shuffle=True,
     random_state=None,
     return_X_y=True,
@@ -379,6 +430,12 @@ def make_slabs(
     rotate : bool, default=True
         Apply a Haar-random rotation ``X = Z @ rotation``; without it the
         Bunch's ``rotation`` is None.
+    rotation : array-like of shape (n_features, n_features), default=None
+        With ``rotate=True``, the orthogonal matrix to rotate by instead of
+        drawing one: pass an earlier call's ``rotation`` (and another
+        ``random_state``) to draw more data of the same distribution, such
+        as a held-out or an unlabeled set. With the same ``random_state``
+        the data is that of the call without it, rotated by this matrix.
     shuffle : bool, default=True
         Shuffle the samples; otherwise negatives come first.
     random_state : int, RandomState instance or None, default=None
@@ -414,6 +471,7 @@ def make_slabs(
     probabilities = _resolve_slab_probabilities(
         slab_probabilities, [first, rest], func_name
     )
+    rotation = _check_rotation(rotation, rotate, n_features, func_name)
     rng = check_random_state(random_state)
 
     blocks = [
@@ -421,7 +479,7 @@ def make_slabs(
         (slab_block(rest, margin, probabilities[rest]), slice(1, n_features)),
     ]
     X, y, rotation = _generate(
-        n_samples, blocks, rotate=rotate, shuffle=shuffle, rng=rng
+        n_samples, blocks, rotate=rotate, rotation=rotation, shuffle=shuffle, rng=rng
     )
     parameters = dict(
         n_samples=n_samples,
@@ -451,6 +509,7 @@ def make_lsn(
     linear_margin=1.0,
     slab_margin=1.0,
     rotate=False,
+    rotation=None,
     shuffle=True,
     random_state=None,
     return_X_y=True,
@@ -479,6 +538,12 @@ def make_lsn(
     rotate : bool, default=False
         Apply a Haar-random rotation ``X = Z @ rotation``; without it the
         Bunch's ``rotation`` is None.
+    rotation : array-like of shape (n_features, n_features), default=None
+        With ``rotate=True``, the orthogonal matrix to rotate by instead of
+        drawing one: pass an earlier call's ``rotation`` (and another
+        ``random_state``) to draw more data of the same distribution, such
+        as a held-out or an unlabeled set. With the same ``random_state``
+        the data is that of the call without it, rotated by this matrix.
     shuffle : bool, default=True
         Shuffle the samples; otherwise negatives come first.
     random_state : int, RandomState instance or None, default=None
@@ -505,6 +570,7 @@ def make_lsn(
     >>> X[:, 0]
     array([-1., -1., -1.,  1.,  1.,  1.])
     """
+    rotation = _check_rotation(rotation, rotate, n_features, "make_lsn")
     rng = check_random_state(random_state)
     blocks = [
         (linear_singleton_block(linear_margin), slice(0, 1)),
@@ -513,7 +579,7 @@ def make_lsn(
     if n_features > 2:
         blocks.append((GaussianNoise(), slice(2, n_features)))
     X, y, rotation = _generate(
-        n_samples, blocks, rotate=rotate, shuffle=shuffle, rng=rng
+        n_samples, blocks, rotate=rotate, rotation=rotation, shuffle=shuffle, rng=rng
     )
     parameters = dict(
         n_samples=n_samples,

@@ -499,6 +499,55 @@ def test_rotate_false_returns_the_unrotated_data(function, kwargs):
         assert_array_equal(np.sign(data.X[:, 0]), 2 * data.y - 1)
 
 
+GENERATORS = [(make_lms, {}), (make_slabs, {"n_slabs": (5, 7)}), (make_lsn, {"rotate": True})]
+
+
+@pytest.mark.parametrize("function, kwargs", GENERATORS)
+def test_a_given_rotation_with_the_same_seed_gives_the_same_data(function, kwargs):
+    data = function(300, 6, random_state=0, return_X_y=False, **kwargs)
+    again = function(300, 6, random_state=0, rotation=data.rotation, return_X_y=False,
+                     **kwargs)
+    assert_array_equal(again.X, data.X)
+    assert_array_equal(again.y, data.y)
+    assert_array_equal(again.rotation, data.rotation)
+
+
+@pytest.mark.parametrize("function, kwargs", GENERATORS)
+def test_a_given_rotation_draws_more_data_of_the_same_distribution(function, kwargs):
+    data = function(300, 6, random_state=0, return_X_y=False, **kwargs)
+    more = function(300, 6, random_state=1, rotation=data.rotation, return_X_y=False,
+                    **kwargs)
+    assert_array_equal(more.rotation, data.rotation)
+    assert not np.allclose(more.X, data.X)
+    # Unrotated, the new rows are those seed 1 draws with a rotation of its own.
+    own = function(300, 6, random_state=1, return_X_y=False, **kwargs)
+    assert_allclose(more.X @ data.rotation.T, own.X @ own.rotation.T, atol=1e-12)
+    assert_array_equal(more.y, own.y)
+
+
+def test_an_orthogonal_matrix_of_any_origin_rotates_the_data():
+    Q = np.linalg.qr(np.random.default_rng(0).standard_normal((6, 6)))[0]
+    data = make_lms(200, 6, random_state=3, rotation=Q, return_X_y=False)
+    assert_array_equal(data.rotation, Q)
+    assert_array_equal(np.sign((data.X @ Q.T)[:, 0]), 2 * data.y - 1)
+
+
+@pytest.mark.parametrize(
+    "rotation, rotate, message",
+    [
+        (np.eye(3), True, r"must be a \(6, 6\) orthogonal matrix for n_features=6"),
+        (np.ones((6, 6)), True, "must be orthogonal"),
+        (np.full((6, 6), np.nan), True, "contains NaN or infinity"),
+        (np.eye(6), False, "was given with rotate=False; pass rotate=True"),
+    ],
+)
+@pytest.mark.parametrize("function", [make_lms, make_slabs, make_lsn])
+def test_a_bad_rotation_is_a_clear_error(function, rotation, rotate, message):
+    with pytest.raises(InvalidParameterError,
+                       match=f"The 'rotation' parameter of {function.__name__} {message}"):
+        function(20, 6, rotate=rotate, rotation=rotation)
+
+
 N_ROTATIONS = 2000
 D_HAAR = 5
 
