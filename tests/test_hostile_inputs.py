@@ -23,6 +23,7 @@ from sklearn_sb.adversarial import (
     pgd_perturb,
     robust_accuracy_score,
 )
+from sklearn_sb.datasets import make_colored_mnist
 from sklearn_sb.inspection import (
     LogitHistogramDisplay,
     ProjectedBoundaryDisplay,
@@ -142,6 +143,12 @@ CASES = [
     ("s_removed_control with test rows of other features", lambda: s_removed_control(
         UNFITTED, X, Y, X[:, :3], Y, simple_features=_DATA), ValueError,
      "X_test has 3 features, but X_train has 6"),
+    ("make_colored_mnist with NaN images", lambda: make_colored_mnist(
+        np.full((4, 28, 28), np.nan), np.arange(4)), ValueError, NON_FINITE),
+    ("make_colored_mnist with colour images", lambda: make_colored_mnist(
+        np.zeros((4, 3, 28, 28)), np.arange(4)), ValueError, "must be grayscale"),
+    ("make_colored_mnist with digits of another length", lambda: make_colored_mnist(
+        np.zeros((4, 28, 28)), np.arange(3)), ValueError, "one class per image"),
     ("s_removed_control with a block out of range", lambda: s_removed_control(
         UNFITTED, X, Y, X, Y, simple_features=[6]), ValueError, "simple_features"),
     ("scorer with a 2-d y", lambda: RandomizedFeatureScorer(
@@ -271,7 +278,7 @@ _COVERED = {
     "UniversalPerturbation", "randomized_scores", "inspection.coordinatewise_randomized_scores",
     "inspection.randomized_logits", "inspection.positive_logits", "inspection.randomize_block",
     "inspection.make_conflict_data", "inspection.in_distribution_scores",
-    "inspection.s_removed_control",
+    "inspection.s_removed_control", "datasets.make_colored_mnist",
     "adversarial.pgd_perturb", "adversarial.robust_accuracy_score",
     "adversarial.make_robust_accuracy_scorer",
 }

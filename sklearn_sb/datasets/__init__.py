@@ -1,4 +1,4 @@
-"""The paper's datasets: synthetic LMS, MS and LSN data, and MNIST-CIFAR.
+"""The paper's datasets: synthetic LMS, MS and LSN data, MNIST-CIFAR, Colored MNIST.
 
 Every dataset is also registered by name in a catalog
 (:func:`available_datasets`), from which :func:`load_dataset` draws a train
@@ -6,6 +6,7 @@ and a test split: the command line and the experiments use it.
 """
 
 from ._catalog import available_datasets, load_dataset, register_dataset
+from ._colored_mnist import make_colored_mnist
 from ._mnist_cifar import fetch_mnist_cifar
 from ._synthetic import make_lms, make_lsn, make_slabs
 
@@ -13,6 +14,7 @@ __all__ = [
     "available_datasets",
     "fetch_mnist_cifar",
     "load_dataset",
+    "make_colored_mnist",
     "make_lms",
     "make_lsn",
     "make_slabs",
