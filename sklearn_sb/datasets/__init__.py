@@ -7,14 +7,17 @@ and a test split: the command line and the experiments use it.
 
 from ._catalog import available_datasets, load_dataset, register_dataset
 from ._colored_mnist import make_colored_mnist
+from ._dominoes import fetch_dominoes, make_dominoes
 from ._mnist_cifar import fetch_mnist_cifar
 from ._synthetic import make_lms, make_lsn, make_slabs
 
 __all__ = [
     "available_datasets",
+    "fetch_dominoes",
     "fetch_mnist_cifar",
     "load_dataset",
     "make_colored_mnist",
+    "make_dominoes",
     "make_lms",
     "make_lsn",
     "make_slabs",

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from sklearn_sb.datasets._cache import read_arrays, write_arrays
-from sklearn_sb.datasets._mnist_cifar import _MNIST, _cache_problem
+from sklearn_sb.datasets._sources import _MNIST, _cache_problem
 from sklearn_sb.utils._files import umask_mode
 
 IS_ROOT = os.geteuid() == 0

@@ -26,7 +26,7 @@ def _fetch(tmp_path, **params):
 
 def _cached_files(tmp_path):
     """Everything under the cache folder, as names relative to it."""
-    cache = tmp_path / "mnist_cifar"
+    cache = tmp_path / "image_sources"
     return sorted(str(p.relative_to(cache)) for p in cache.rglob("*")) if cache.exists() else []
 
 
@@ -190,7 +190,7 @@ def test_second_call_reads_the_cache_only(torchvision_sources, tmp_path, monkeyp
 def test_data_home_defaults_to_scikit_learn_data(torchvision_sources, tmp_path, monkeypatch):
     monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "sklearn_data"))
     fetch_mnist_cifar(subset="test", **QUIET)
-    assert (tmp_path / "sklearn_data" / "mnist_cifar" / "mnist-test.npz").is_file()
+    assert (tmp_path / "sklearn_data" / "image_sources" / "mnist-test.npz").is_file()
 
 
 def test_missing_data_without_download_raises_oserror(tmp_path):
@@ -290,7 +290,7 @@ def test_failed_download_is_retried(torchvision_sources, tmp_path, monkeypatch):
 @pytest.mark.parametrize("damage", ["truncate", "flip-a-byte"])
 def test_corrupted_cache_is_detected_and_rebuilt(torchvision_sources, tmp_path, damage):
     first = _fetch(tmp_path, subset="test", random_state=0)
-    path = tmp_path / "mnist_cifar" / "cifar10-test.npz"
+    path = tmp_path / "image_sources" / "cifar10-test.npz"
     content = bytearray(path.read_bytes())
     if damage == "truncate":
         del content[len(content) // 2:]

@@ -27,7 +27,7 @@ def test_mnist_cifar_is_skipped_with_a_note_when_not_cached(quick, quick_runs):
     assert list(quick.tables["s-removed"].index) == ["lms5"]
     assert len(quick.notes) == 1
     assert quick.notes[0].startswith("mnist-cifar: skipped")
-    assert not (quick_runs.data_home / "mnist_cifar").exists()
+    assert not (quick_runs.data_home / "image_sources").exists()
 
 
 def test_mnist_cifar_block_alone_on_tiny_sources(torchvision_sources, tmp_path, capsys):
