@@ -1,4 +1,4 @@
-"""The paper's datasets: synthetic LMS, MS and LSN data, MNIST-CIFAR, Colored MNIST.
+"""The testbed's datasets: synthetic LMS, MS and LSN data, dominoes, Colored MNIST, collages.
 
 Every dataset is also registered by name in a catalog
 (:func:`available_datasets`), from which :func:`load_dataset` draws a train
@@ -6,13 +6,16 @@ and a test split: the command line and the experiments use it.
 """
 
 from ._catalog import available_datasets, load_dataset, register_dataset
-from ._colored_mnist import make_colored_mnist
+from ._collages import fetch_collages
+from ._colored_mnist import fetch_colored_mnist, make_colored_mnist
 from ._dominoes import fetch_dominoes, make_dominoes
 from ._mnist_cifar import fetch_mnist_cifar
 from ._synthetic import make_lms, make_lsn, make_slabs
 
 __all__ = [
     "available_datasets",
+    "fetch_collages",
+    "fetch_colored_mnist",
     "fetch_dominoes",
     "fetch_mnist_cifar",
     "load_dataset",

@@ -21,7 +21,11 @@ from sklearn.utils import Bunch, check_random_state
 from ..utils._param_validation import Interval, RegisteredName, validate_params
 from ..utils._registry import Registry
 
+from ._collages import fetch_collages
+from ._colored_mnist import fetch_colored_mnist
+from ._dominoes import fetch_dominoes
 from ._mnist_cifar import fetch_mnist_cifar
+from ._sources import SOURCES
 from ._synthetic import make_lms, make_lsn, make_slabs
 
 
@@ -147,9 +151,9 @@ def load_dataset(name, *, n_train, n_test, n_features=50, random_state=None,
         description : str
             The catalog's one-line description.
 
-        Sources may add attributes: the generators' ``parameters``,
-        MNIST-CIFAR's ``target_names`` and ``image_shape`` (``(C, H, W)``
-        of the images the rows flatten).
+        Sources may add attributes: the generators' ``parameters``, the
+        fetched datasets' ``image_shape`` (``(C, H, W)`` of the images the
+        rows flatten) and the dominoes' ``target_names``.
 
     Raises
     ------
@@ -208,33 +212,90 @@ register_dataset("lsn", partial(_load_synthetic, make_lsn, {}),
                  description="LSN: linear and 3-slab singletons, Gaussian noise (Theorem 1)")
 
 
-@register_dataset(
-    "mnist-cifar",
-    description="MNIST-CIFAR: an MNIST digit (S) stacked on a CIFAR-10 image (S^c)",
-    needs_download=True,
-)
-def _load_mnist_cifar(*, n_train, n_test, random_state, data_home, download_if_missing,
-                      verbose, **_):
-    """Random rows of the training and of the test pairs."""
+def _load_fetched(fetch, feature_info, *, n_train, n_test, random_state, data_home,
+                  download_if_missing, verbose, **_):
+    """Random rows of a fetcher's training and test sets.
+
+    ``feature_info(train)`` names the kind of every column of the fetched
+    training Bunch.
+    """
     options = dict(data_home=data_home, random_state=random_state,
                    download_if_missing=download_if_missing, verbose=verbose)
-    train = fetch_mnist_cifar(subset="train", **options)
-    test = fetch_mnist_cifar(subset="test", **options)
+    train = fetch(subset="train", **options)
+    test = fetch(subset="test", **options)
     rng = check_random_state(random_state)
     keep_train = rng.permutation(len(train.target))[:n_train]
     keep_test = rng.permutation(len(test.target))[:n_test]
-    feature_info = np.full(train.data.shape[1], "CIFAR-10 pixel", dtype=object)
-    feature_info[train.simple_features] = "MNIST pixel"
+    n_features = train.data.shape[1]
+    # Colored MNIST's simple feature is the colour, a choice of channel, not
+    # a block of columns: its S is empty.
+    simple = train.get("simple_features", np.array([], dtype=np.intp))
     return Bunch(
         X_train=train.data[keep_train],
         X_test=test.data[keep_test],
         y_train=train.target[keep_train],
         y_test=test.target[keep_test],
-        simple_features=train.simple_features,
-        complex_features=train.complex_features,
+        simple_features=simple,
+        complex_features=np.setdiff1d(np.arange(n_features), simple),
         rotation=None,
-        feature_info=feature_info,
-        target_names=train.target_names,
+        feature_info=feature_info(train),
         image_shape=train.images.shape[1:],
         DESCR=train.DESCR,
+        **{key: train[key] for key in ("target_names",) if key in train},
     )
+
+
+def _pixels_of_blocks(names):
+    """``feature_info`` of a dominoes Bunch: the top and bottom sources' pixels."""
+    top, bottom = names
+
+    def feature_info(data):
+        info = np.full(data.data.shape[1], f"{bottom} pixel", dtype=object)
+        info[data.simple_features] = f"{top} pixel"
+        return info
+
+    return feature_info
+
+
+def _pixels_of_channels(data):
+    """``feature_info`` of Colored MNIST: which colour channel a pixel is on."""
+    channels = np.array(["red pixel", "green pixel"], dtype=object)
+    return np.repeat(channels, data.images[0, 0].size)
+
+
+def _pixels_of_collage_blocks(data):
+    titles = {key: source.title for key, source in SOURCES.items()}
+    info = np.empty(data.data.shape[1], dtype=object)
+    for key, columns in data.blocks.items():
+        info[columns] = f"{titles[key]} pixel"
+    return info
+
+
+register_dataset(
+    "mnist-cifar",
+    partial(_load_fetched, fetch_mnist_cifar, _pixels_of_blocks(("MNIST", "CIFAR-10"))),
+    description="MNIST-CIFAR: an MNIST digit (S) stacked on a CIFAR-10 image (S^c)",
+    needs_download=True,
+)
+register_dataset(
+    "mf-dominoes",
+    partial(_load_fetched,
+            partial(fetch_dominoes, "mnist", "fashion_mnist", bottom_classes=(4, 3)),
+            _pixels_of_blocks(("MNIST", "Fashion-MNIST"))),
+    description="M/F-Dominoes: MNIST 0/1 (S) stacked on Fashion-MNIST coat/dress (S^c)",
+    needs_download=True,
+)
+register_dataset(
+    "colored-mnist",
+    partial(_load_fetched, fetch_colored_mnist, _pixels_of_channels),
+    description="Colored MNIST: digit < 5 with 25% label noise; a colour that "
+                "predicts it in training and misleads in test",
+    needs_download=True,
+)
+register_dataset(
+    "collages",
+    partial(_load_fetched, fetch_collages, _pixels_of_collage_blocks),
+    description="Collages: MNIST (S), CIFAR-10, Fashion-MNIST and SVHN blocks, "
+                "all predictive, tiled 2 x 2 at 16 x 16",
+    needs_download=True,
+)

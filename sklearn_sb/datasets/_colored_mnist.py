@@ -1,11 +1,19 @@
 """Colored MNIST (Arjovsky et al., 2019): a colour that predicts the label, by environment."""
 
-from numbers import Real
+import os
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
-from ..utils._param_validation import Interval, InvalidParameterError, validate_params
+from ..utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    validate_params,
+)
+from ..utils._random import draw_seed
+from ._sources import load_source
 from ._synthetic import _describe
 
 _FUNC_NAME = "make_colored_mnist"
@@ -32,6 +40,21 @@ def _check_images(images):
             f"[{images.min():.3g}, {images.max():.3g}]. Divide uint8 pixels by 255."
         )
     return images
+
+
+def _check_environments(environments, func, *, minimum):
+    environments = tuple(environments)
+    if len(environments) < minimum or any(
+        isinstance(e, bool) or not isinstance(e, Real) or not 0 <= e <= 1
+        for e in environments
+    ):
+        needed = "a non-empty sequence" if minimum == 1 else (
+            "at least two: the training environments, then the test environment")
+        raise InvalidParameterError(
+            f"The 'environments' parameter of {func} must give colour-flip "
+            f"probabilities in [0, 1], {needed}. Got {environments!r} instead."
+        )
+    return environments
 
 
 def _check_digits(digits, n_samples):
@@ -125,13 +148,7 @@ def make_colored_mnist(images, digits, *, environments=(0.1, 0.2, 0.9), label_no
     e = 0.2: colour and label agree on 0.8 of the rows
     e = 0.9: colour and label agree on 0.1 of the rows
     """
-    environments = tuple(environments)
-    if not environments or any(isinstance(e, bool) or not isinstance(e, Real)
-                               or not 0 <= e <= 1 for e in environments):
-        raise InvalidParameterError(
-            f"The 'environments' parameter of {_FUNC_NAME} must be a non-empty sequence of "
-            f"probabilities in [0, 1]. Got {environments!r} instead."
-        )
+    environments = _check_environments(environments, _FUNC_NAME, minimum=1)
     images = _check_images(images)
     digits = _check_digits(digits, len(images))
     rng = check_random_state(random_state)
@@ -156,6 +173,127 @@ def make_colored_mnist(images, digits, *, environments=(0.1, 0.2, 0.9), label_no
         color=color,
         digits=digits[order],
         source_index=order,
+        environments=environments,
+        DESCR=_describe("colored_mnist.rst"),
+    )
+
+
+@validate_params(
+    {
+        "subset": [StrOptions({"train", "test", "all"})],
+        "environments": [tuple, list],
+        "label_noise": [Interval(Real, 0, 1, closed="both")],
+        "data_home": [str, os.PathLike, None],
+        "download_if_missing": ["boolean"],
+        "random_state": ["random_state"],
+        "return_X_y": ["boolean"],
+        "n_retries": [Interval(Integral, 0, None, closed="left")],
+        "delay": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def fetch_colored_mnist(*, subset="train", environments=(0.1, 0.2, 0.9), label_noise=0.25,
+                        data_home=None, download_if_missing=True, random_state=None,
+                        return_X_y=False, n_retries=3, delay=1.0, verbose=1):
+    """Load Colored MNIST (classification), downloading MNIST if needed.
+
+    The split of Arjovsky et al. (2019), also used by the spectral
+    decoupling code: only MNIST's training images are used. They are
+    shuffled; the first five sixths (50,000 images) are dealt equally into
+    the training environments, all entries of ``environments`` but the
+    last, and the last sixth (10,000 images) forms the test environment,
+    the last entry. Each part is then coloured by :func:`make_colored_mnist`.
+    With the defaults: 25,000 images with colour flip 0.1, 25,000 with 0.2,
+    and 10,000 test images with 0.9, where the colour misleads.
+
+    MNIST is read with torchvision and cached in ``data_home/image_sources``
+    (see :func:`fetch_dominoes`).
+
+    Read more in the :ref:`User Guide <colored_mnist>`.
+
+    Parameters
+    ----------
+    subset : {'train', 'test', 'all'}, default='train'
+        The training environments, the test environment, or both (training
+        first).
+    environments : sequence of float in [0, 1], default=(0.1, 0.2, 0.9)
+        Each environment's probability that the colour disagrees with the
+        label; the last one is the test environment. At least two.
+    label_noise : float in [0, 1], default=0.25
+        Probability that the label disagrees with the digit's class group.
+    data_home : str or path-like, default=None
+        Folder of the cache; see :func:`fetch_dominoes`.
+    download_if_missing : bool, default=True
+        If False, raise an OSError when MNIST is not in the cache instead of
+        downloading it.
+    random_state : int, RandomState instance or None, default=None
+        Determines the split of the images, the label noise and the colours.
+    return_X_y : bool, default=False
+        Return ``(data, target)`` instead of a Bunch.
+    n_retries : int, default=3
+        Number of retries when a download fails.
+    delay : float, default=1.0
+        Seconds between retries.
+    verbose : int, default=1
+        0 is silent; otherwise a progress bar while downloading.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        The attributes of :func:`make_colored_mnist`; ``groups`` indexes
+        ``environments`` and ``source_index`` numbers MNIST's training
+        images in torchvision's order.
+
+    (data, target) : tuple if ``return_X_y`` is True
+
+    Raises
+    ------
+    OSError
+        When MNIST is not cached and ``download_if_missing=False``, or when
+        its download fails after the retries.
+
+    Examples
+    --------
+    >>> from sklearn_sb.datasets import fetch_colored_mnist
+    >>> train = fetch_colored_mnist(random_state=0)  # doctest: +SKIP
+    >>> train.images.shape, set(train.groups)  # doctest: +SKIP
+    ((50000, 2, 14, 14), {0, 1})
+    >>> test = fetch_colored_mnist(subset="test", random_state=0)  # doctest: +SKIP
+    """
+    environments = _check_environments(environments, "fetch_colored_mnist", minimum=2)
+    rng = check_random_state(random_state)
+    images, digits = load_source(
+        "mnist", ("train",), data_home=data_home, download_if_missing=download_if_missing,
+        n_retries=n_retries, delay=delay, verbose=verbose,
+    )["train"]
+    order = rng.permutation(len(digits))
+    n_test = len(digits) // 6
+    parts = {
+        "train": (order[: len(order) - n_test], environments[:-1], 0),
+        "test": (order[len(order) - n_test:], environments[-1:], len(environments) - 1),
+    }
+    seeds = dict(zip(("train", "test"), draw_seed(rng, size=2)))
+    pieces = []
+    for split in ("train", "test") if subset == "all" else (subset,):
+        rows, split_environments, first = parts[split]
+        piece = make_colored_mnist(images[rows], digits[rows],
+                                   environments=split_environments,
+                                   label_noise=label_noise, random_state=seeds[split])
+        piece.groups += first
+        piece.source_index = rows[piece.source_index]
+        pieces.append(piece)
+    colored = np.concatenate([piece.images for piece in pieces])
+    target = np.concatenate([piece.target for piece in pieces])
+    data = colored.reshape(len(colored), -1)
+    if return_X_y:
+        return data, target
+    return Bunch(
+        images=colored,
+        data=data,
+        target=target,
+        **{key: np.concatenate([piece[key] for piece in pieces])
+           for key in ("groups", "color", "digits", "source_index")},
         environments=environments,
         DESCR=_describe("colored_mnist.rst"),
     )

@@ -37,10 +37,9 @@ def _load(request, name, tmp_path, **params):
 
 def test_the_paper_datasets_are_registered():
     datasets = available_datasets()
-    assert list(datasets) == [name for name, _, _ in SYNTHETIC] + ["mnist-cifar"]
-    assert [name for name, entry in datasets.items() if entry.needs_download] == [
-        "mnist-cifar"
-    ]
+    fetched = ["mnist-cifar", "mf-dominoes", "colored-mnist", "collages"]
+    assert list(datasets) == [name for name, _, _ in SYNTHETIC] + fetched
+    assert [name for name, entry in datasets.items() if entry.needs_download] == fetched
     assert all(entry.name == name and entry.description for name, entry in datasets.items())
 
 

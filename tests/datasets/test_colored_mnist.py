@@ -85,7 +85,7 @@ def test_label_noise_zero_makes_the_shape_fully_predictive(digits_and_images):
     "kwargs, error, message",
     [
         ({"environments": (0.1, 1.5)}, InvalidParameterError,
-         "'environments' parameter of make_colored_mnist must be a non-empty sequence"),
+         r"'environments' parameter of make_colored_mnist must give colour-flip probabilities in \[0, 1\]"),
         ({"environments": ()}, InvalidParameterError, "'environments' parameter"),
         ({"label_noise": -0.1}, InvalidParameterError, "'label_noise' parameter"),
         ({"images": np.zeros((4, 2, 28, 28))}, ValueError, "must be grayscale"),
