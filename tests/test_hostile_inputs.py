@@ -23,7 +23,7 @@ from sklearn_sb.adversarial import (
     pgd_perturb,
     robust_accuracy_score,
 )
-from sklearn_sb.datasets import make_colored_mnist
+from sklearn_sb.datasets import make_colored_mnist, make_dominoes
 from sklearn_sb.inspection import (
     LogitHistogramDisplay,
     ProjectedBoundaryDisplay,
@@ -149,6 +149,17 @@ CASES = [
         np.zeros((4, 3, 28, 28)), np.arange(4)), ValueError, "must be grayscale"),
     ("make_colored_mnist with digits of another length", lambda: make_colored_mnist(
         np.zeros((4, 28, 28)), np.arange(3)), ValueError, "one class per image"),
+    ("make_dominoes with NaN images", lambda: make_dominoes(
+        (np.full((4, 28, 28), np.nan), np.arange(4) % 2), (np.zeros((4, 28, 28)),
+                                                            np.arange(4) % 2)),
+     ValueError, "NaN or infinity"),
+    ("make_dominoes with 2- and 3-channel images", lambda: make_dominoes(
+        (np.zeros((4, 2, 28, 28)), np.arange(4) % 2), (np.zeros((4, 3, 32, 32)),
+                                                       np.arange(4) % 2),
+        top_classes=(0, 1), bottom_classes=(0, 1)), ValueError, "2 channels.*3"),
+    ("make_dominoes with labels of another length", lambda: make_dominoes(
+        (np.zeros((4, 28, 28)), np.arange(3)), (np.zeros((4, 28, 28)), np.arange(4))),
+     ValueError, r"one integer per image, of shape \(4,\)"),
     ("s_removed_control with a block out of range", lambda: s_removed_control(
         UNFITTED, X, Y, X, Y, simple_features=[6]), ValueError, "simple_features"),
     ("scorer with a 2-d y", lambda: RandomizedFeatureScorer(
@@ -267,7 +278,8 @@ def test_a_failed_call_leaves_the_fitted_models_untouched():
 # The public names that take no data, or whose data the cases above cover
 # through the names that call them.
 _NOT_DATA_TAKING = {
-    "make_lms", "make_slabs", "make_lsn", "fetch_mnist_cifar", "datasets.load_dataset",
+    "make_lms", "make_slabs", "make_lsn", "fetch_mnist_cifar", "datasets.fetch_dominoes",
+    "datasets.fetch_colored_mnist", "datasets.fetch_collages", "datasets.load_dataset",
     "datasets.available_datasets", "datasets.register_dataset", "networks.available_networks",
     "networks.get_network", "networks.register_network", "mitigation.available_methods",
     "mitigation.make_method", "mitigation.register_method", "experiments.run_experiment",
@@ -278,7 +290,7 @@ _COVERED = {
     "UniversalPerturbation", "randomized_scores", "inspection.coordinatewise_randomized_scores",
     "inspection.randomized_logits", "inspection.positive_logits", "inspection.randomize_block",
     "inspection.make_conflict_data", "inspection.in_distribution_scores",
-    "inspection.s_removed_control", "datasets.make_colored_mnist",
+    "inspection.s_removed_control", "datasets.make_colored_mnist", "datasets.make_dominoes",
     "adversarial.pgd_perturb", "adversarial.robust_accuracy_score",
     "adversarial.make_robust_accuracy_scorer",
 }
