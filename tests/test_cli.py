@@ -47,14 +47,24 @@ def test_python_dash_m_runs_the_command_line():
     assert "lsn: LSN" in result.stdout
 
 
-def test_describe_loads_a_fetched_dataset(torchvision_sources, tmp_path, capsys):
-    assert main(["describe", "mnist-cifar", "--n-samples", "100",
-                 "--data-home", str(tmp_path)]) == 0
+@pytest.mark.parametrize(
+    "name, n_features, kinds",
+    [
+        ("mnist-cifar", 6144, ["MNIST pixel", "CIFAR-10 pixel"]),
+        ("mf-dominoes", 1568, ["MNIST pixel", "Fashion-MNIST pixel"]),
+        ("colored-mnist", 392, ["red pixel", "green pixel"]),
+        ("collages", 256, ["MNIST pixel", "CIFAR-10 pixel", "Fashion-MNIST pixel",
+                           "SVHN pixel"]),
+    ],
+)
+def test_describe_loads_a_fetched_dataset(torchvision_sources, tmp_path, capsys, name,
+                                          n_features, kinds):
+    assert main(["describe", name, "--n-samples", "100", "--data-home", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "mnist-cifar: MNIST-CIFAR" in out
-    assert "100 samples x 6144 features, float32" in out
+    assert out.startswith(f"{name}: ")
+    assert f"100 samples x {n_features} features, float32" in out
     assert "rotation: none" in out
-    assert "MNIST pixel" in out and "CIFAR-10 pixel" in out
+    assert all(kind in out for kind in kinds)
 
 
 def test_describe_without_the_data_exits_with_how_to_get_it(tmp_path, capsys):

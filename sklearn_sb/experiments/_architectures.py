@@ -28,7 +28,7 @@ def architectures(run, options):
         for label, overrides in bar:
             start = time.perf_counter()
             overrides = {**overrides, **tuned.get(label, {})}
-            model = make_model(run, X=data.X_train, **overrides).fit(data.X_train, data.y_train)
+            model = make_model(run, data=data, **overrides).fit(data.X_train, data.y_train)
             scores = randomized_scores(model, data.X_test, data.y_test, simple_features=data,
                                        metrics="roc_auc", n_repeats=3, random_state=run.seed)
             uap = UniversalPerturbation(model, eps=options["eps"][name], random_state=run.seed)

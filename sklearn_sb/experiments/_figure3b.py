@@ -20,7 +20,7 @@ def figure3b(run, options):
                            disable=not run.progress, leave=False):
         start = time.perf_counter()
         data = run.read(run.dataset, n_features=n_features)
-        model = make_model(run, X=data.X_train).fit(data.X_train, data.y_train)
+        model = make_model(run, data=data).fit(data.X_train, data.y_train)
         table = randomized_scores(model, data.X_test, data.y_test, simple_features=data,
                                   metrics="roc_auc", n_repeats=options.get("n_repeats", 3),
                                   random_state=run.seed)

@@ -55,7 +55,7 @@ def _summarize(run, table):
 
 
 def _fit_and_score(run, data, overrides, options):
-    model = make_model(run, X=data.X_train, **overrides).fit(data.X_train, data.y_train)
+    model = make_model(run, data=data, **overrides).fit(data.X_train, data.y_train)
     table = randomized_scores(
         model, data.X_test, data.y_test, simple_features=data,
         metrics=("accuracy", "roc_auc"), n_repeats=options.get("n_repeats", 3),

@@ -17,7 +17,7 @@ def s_removed(run, options):
     rows = []
     for name, data in run.datasets(options["datasets"]):
         start = time.perf_counter()
-        model = make_model(run, X=data.X_train, **options.get("models", {}).get(name, {}))
+        model = make_model(run, data=data, **options.get("models", {}).get(name, {}))
         result = s_removed_control(model, data.X_train, data.y_train, data.X_test, data.y_test,
                                    simple_features=data, random_state=run.seed)
         scores = result.scores

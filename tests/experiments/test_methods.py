@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from sklearn.utils import Bunch
 
 from sklearn_sb.experiments import RECIPES, Recipe, run_experiment
 from sklearn_sb.mitigation import (
@@ -64,7 +65,7 @@ def test_the_ensemble_takes_the_run_seed(monkeypatch):
     run = type("Run", (), {})()
     run.recipe, run.seed, run.options = RECIPES["tiny"], 7, {"method": {"n_estimators": 2}}
     run.model_params = {"module__width": 16, "random_state": 7}
-    run.X_train = None
+    run.data = Bunch(X_train=None)
     model = make_model(run)
     assert isinstance(model, LogitEnsembleClassifier)
     assert (model.n_estimators, model.random_state) == (2, 7)
