@@ -79,11 +79,14 @@ def _check_image_set(pair, param, func):
     if images.dtype == np.uint8:
         scale = np.float32(255)
     elif images.dtype.kind == "f":
-        if not np.all(np.isfinite(images)) or images.min() < 0 or images.max() > 1:
+        finite = np.isfinite(images)
+        if not finite.all() or images.min() < 0 or images.max() > 1:
+            values = images[finite]
+            found = (f"values in [{values.min():.3g}, {values.max():.3g}]" if values.size
+                     else "no finite value")
             raise ValueError(
                 f"The {param} images are floats, so they must lie in [0, 1]; got "
-                f"values in [{np.nanmin(images):.3g}, {np.nanmax(images):.3g}]"
-                f"{' and NaN or infinity' if not np.all(np.isfinite(images)) else ''}. "
+                f"{found}{'' if finite.all() else ' and NaN or infinity'}. "
                 "Divide uint8 pixels by 255, or pass them as uint8."
             )
         scale = np.float32(1)
@@ -113,7 +116,8 @@ class _Layout:
     """Where each side goes in the stacked image.
 
     The narrower side is zero-padded by the same margin on its four sides,
-    as the paper pads MNIST (28 x 28 to 32 x 32), and a grayscale side is
+    as the paper pads MNIST (28 x 28 to 32 x 32; one pixel more on the right
+    and bottom when the difference is odd), and a grayscale side is
     replicated on the other side's channels.
     """
 
@@ -389,8 +393,9 @@ def make_dominoes(top, bottom, *, top_classes=(0, 1), bottom_classes=(1, 9),
     block the complex one (S^c), as MNIST and CIFAR-10 in MNIST-CIFAR.
 
     Both sides are brought to a common shape the way the paper treats MNIST:
-    the narrower side is zero-padded by the same margin on its four sides and
-    a grayscale side is replicated on the other side's channels. Values are
+    the narrower side is zero-padded by the same margin on its four sides
+    (one pixel more on the right and bottom when the difference in width is
+    odd) and a grayscale side is replicated on the other side's channels. Values are
     divided by 255 for uint8 images and kept for float images.
 
     Pairs are built as in the paper: the images of every class group are
