@@ -17,6 +17,7 @@ from ._sources import load_source
 from ._synthetic import _describe
 
 _FUNC_NAME = "make_colored_mnist"
+_SPLIT_SEED = 0
 
 
 def _check_images(images):
@@ -104,7 +105,7 @@ def make_colored_mnist(images, digits, *, environments=(0.1, 0.2, 0.9), label_no
     With the defaults, the first two environments are the paper's training
     environments and the third its test environment.
 
-    Read more in the :ref:`User Guide <datasets>`.
+    Read more in the :ref:`User Guide <colored_mnist>`.
 
     Parameters
     ----------
@@ -200,10 +201,11 @@ def fetch_colored_mnist(*, subset="train", environments=(0.1, 0.2, 0.9), label_n
 
     The split of Arjovsky et al. (2019), also used by the spectral
     decoupling code: only MNIST's training images are used. They are
-    shuffled; the first five sixths (50,000 images) are dealt equally into
-    the training environments, all entries of ``environments`` but the
-    last, and the last sixth (10,000 images) forms the test environment,
-    the last entry. Each part is then coloured by :func:`make_colored_mnist`.
+    shuffled with a fixed seed, the same whatever ``random_state``, so that
+    a training and a test call never share an image; the first five sixths
+    (50,000 images) are dealt equally into the training environments, all
+    entries of ``environments`` but the last, and the last sixth (10,000
+    images) forms the test environment, the last entry. Each part is then coloured by :func:`make_colored_mnist`.
     With the defaults: 25,000 images with colour flip 0.1, 25,000 with 0.2,
     and 10,000 test images with 0.9, where the colour misleads.
 
@@ -267,7 +269,9 @@ def fetch_colored_mnist(*, subset="train", environments=(0.1, 0.2, 0.9), label_n
         "mnist", ("train",), data_home=data_home, download_if_missing=download_if_missing,
         n_retries=n_retries, delay=delay, verbose=verbose,
     )["train"]
-    order = rng.permutation(len(digits))
+    # A fixed split: a training and a test call never share an image,
+    # whatever their random_state.
+    order = np.random.RandomState(_SPLIT_SEED).permutation(len(digits))
     n_test = len(digits) // 6
     parts = {
         "train": (order[: len(order) - n_test], environments[:-1], 0),
