@@ -1,13 +1,12 @@
 """Collages (Teney et al., CVPR 2022): four blocks from four sources, tiled 2 x 2."""
 
-import os
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 
 from ..utils._param_validation import Interval, Options, StrOptions, validate_params
-from ._sources import SOURCES, load_source
+from ._sources import FETCH_CONSTRAINTS, SOURCES, load_source
 from ._synthetic import _describe
 
 # Source, its classes of label 0 and label 1, and the block's place in the
@@ -63,13 +62,7 @@ def _block_indices(side):
         "n_samples": [Interval(Integral, 2, None, closed="left"), None],
         "downsample": [Options(Integral, {1, 2, 4, 8, 16})],
         "random_block_order": ["boolean"],
-        "data_home": [str, os.PathLike, None],
-        "download_if_missing": ["boolean"],
-        "random_state": ["random_state"],
-        "return_X_y": ["boolean"],
-        "n_retries": [Interval(Integral, 0, None, closed="left")],
-        "delay": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
+        **FETCH_CONSTRAINTS,
     },
     prefer_skip_nested_validation=True,
 )

@@ -1,7 +1,6 @@
 """Colored MNIST (Arjovsky et al., 2019): a colour that predicts the label, by environment."""
 
-import os
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
@@ -13,7 +12,7 @@ from ..utils._param_validation import (
     validate_params,
 )
 from ..utils._random import draw_seed
-from ._sources import load_source
+from ._sources import FETCH_CONSTRAINTS, load_source
 from ._synthetic import _describe
 
 _FUNC_NAME = "make_colored_mnist"
@@ -184,13 +183,7 @@ def make_colored_mnist(images, digits, *, environments=(0.1, 0.2, 0.9), label_no
         "subset": [StrOptions({"train", "test", "all"})],
         "environments": [tuple, list],
         "label_noise": [Interval(Real, 0, 1, closed="both")],
-        "data_home": [str, os.PathLike, None],
-        "download_if_missing": ["boolean"],
-        "random_state": ["random_state"],
-        "return_X_y": ["boolean"],
-        "n_retries": [Interval(Integral, 0, None, closed="left")],
-        "delay": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
+        **FETCH_CONSTRAINTS,
     },
     prefer_skip_nested_validation=True,
 )

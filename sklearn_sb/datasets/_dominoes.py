@@ -5,7 +5,6 @@ The top block is the simple one (S), the bottom block the complex one
 :func:`fetch_dominoes` composes the sources of :mod:`._sources`.
 """
 
-import os
 import sys
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -21,7 +20,7 @@ from ..utils._param_validation import (
     validate_params,
 )
 from ..utils._random import draw_seed
-from ._sources import SOURCES, SPLITS, load_source
+from ._sources import FETCH_CONSTRAINTS, SOURCES, SPLITS, load_source
 from ._synthetic import _describe
 
 # Rows assembled at once, to bound the temporaries.
@@ -371,14 +370,12 @@ _COMMON_PARAMS = {
     "n_samples": [Interval(Integral, 1, None, closed="left"), None],
     "randomize": [StrOptions({"top", "bottom"}), None],
     "reuse_top": ["boolean"],
-    "random_state": ["random_state"],
-    "return_X_y": ["boolean"],
-    "verbose": ["verbose"],
 }
 
 
 @validate_params(
-    {"top": "no_validation", "bottom": "no_validation", **_COMMON_PARAMS},
+    {"top": "no_validation", "bottom": "no_validation", **_COMMON_PARAMS,
+     "random_state": ["random_state"], "return_X_y": ["boolean"], "verbose": ["verbose"]},
     prefer_skip_nested_validation=True,
 )
 def make_dominoes(top, bottom, *, top_classes=(0, 1), bottom_classes=(1, 9),
@@ -575,10 +572,7 @@ def fetch_named(top, bottom, *, subset, top_classes, bottom_classes, correlation
 _FETCH_PARAMS = {
     "subset": [StrOptions({"train", "test", "all", "holdout"})],
     "holdout": [Interval(Real, 0, 1, closed="left")],
-    "data_home": [str, os.PathLike, None],
-    "download_if_missing": ["boolean"],
-    "n_retries": [Interval(Integral, 0, None, closed="left")],
-    "delay": [Interval(Real, 0, None, closed="left")],
+    **FETCH_CONSTRAINTS,
 }
 
 

@@ -1,10 +1,8 @@
 """The MNIST-CIFAR dataset: an MNIST digit stacked on top of a CIFAR-10 image."""
 
-import os
-from numbers import Integral, Real
-
-from ..utils._param_validation import Interval, StrOptions, validate_params
+from ..utils._param_validation import StrOptions, validate_params
 from ._dominoes import _Naming, fetch_named
+from ._sources import FETCH_CONSTRAINTS
 
 _NAMING = _Naming("fetch_mnist_cifar", "mnist_classes", "cifar_classes", "MNIST-CIFAR")
 _RANDOMIZED_BLOCK = {"mnist": "top", "cifar": "bottom", None: None}
@@ -17,13 +15,7 @@ _RANDOMIZED_BLOCK = {"mnist": "top", "cifar": "bottom", None: None}
         "cifar_classes": [tuple, list],
         "randomize": [StrOptions({"mnist", "cifar"}), None],
         "reuse_mnist": ["boolean"],
-        "data_home": [str, os.PathLike, None],
-        "download_if_missing": ["boolean"],
-        "random_state": ["random_state"],
-        "return_X_y": ["boolean"],
-        "n_retries": [Interval(Integral, 0, None, closed="left")],
-        "delay": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
+        **FETCH_CONSTRAINTS,
     },
     prefer_skip_nested_validation=True,
 )

@@ -17,13 +17,26 @@ import tempfile
 import time
 import warnings
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.datasets import get_data_home
 from tqdm.auto import tqdm
 
+from ..utils._param_validation import Interval
 from ._cache import read_arrays, write_arrays
 
 SPLITS = ("train", "test")
+#: The constraints of the options every fetcher of these sources shares.
+FETCH_CONSTRAINTS = {
+    "data_home": [str, os.PathLike, None],
+    "download_if_missing": ["boolean"],
+    "random_state": ["random_state"],
+    "return_X_y": ["boolean"],
+    "n_retries": [Interval(Integral, 0, None, closed="left")],
+    "delay": [Interval(Real, 0, None, closed="left")],
+    "verbose": ["verbose"],
+}
 CACHE_FOLDER = "image_sources"
 # What a failed torchvision download raises: its integrity checks raise
 # RuntimeError, the network OSError (URLError included), and http.client
