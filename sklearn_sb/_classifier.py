@@ -119,6 +119,10 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
         Shape of one training sample.
     device_ : str
         The device the network was trained on.
+    side_information_ : tuple of str
+        What training used besides the labels: ``('none',)``, or the
+        method's ``side_information`` (see
+        :data:`sklearn_sb.mitigation.SIDE_INFORMATION`).
     history_ : skorch.History
         Metrics per epoch: ``train_loss``, and ``train_acc`` with a target,
         ``valid_acc`` and ``valid_loss`` with a validation split.
@@ -456,6 +460,9 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
                 self.device_ = device
                 self.initialize()
             self._train(X_checked, y_encoded, **fit_params)
+            self.side_information_ = (
+                ("none",) if self.method is None else tuple(self.method.side_information)
+            )
         return self
 
     def _train(self, X, y, **fit_params):

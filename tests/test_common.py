@@ -33,6 +33,8 @@ from sklearn_sb import (
     make_lms,
 )
 
+from sklearn_sb.mitigation import DBATClassifier, DFRClassifier
+
 from ._discovery import all_estimators, all_parameter_objects
 
 # -- small instances ------------------------------------------------------------
@@ -71,6 +73,10 @@ SMALL_INSTANCES = {
     "LogitEnsembleClassifier": lambda: LogitEnsembleClassifier(
         small_net(), n_estimators=2, random_state=0
     ),
+    # Small members; the adversarial D_ood needs no side data in fit.
+    "DBATClassifier": lambda: DBATClassifier(small_net(), ood="adversarial", n_iter=2,
+                                             random_state=0),
+    "DFRClassifier": lambda: DFRClassifier(small_net(), n_refits=2, random_state=0),
     # `features` is required.
     "RandomizedFeatureScorer": lambda: RandomizedFeatureScorer([0], random_state=0),
     # `estimator` is required and must be fitted; a FrozenEstimator stays
@@ -157,6 +163,18 @@ EXPECTED_FAILED_CHECKS = {
     "LogitEnsembleClassifier": {
         "check_methods_subset_invariance": (
             "the ensemble's logits are the mean of its members' float32 logits: "
+            + _NET_FAILURES["check_methods_subset_invariance"]
+        ),
+    },
+    "DBATClassifier": {
+        "check_methods_subset_invariance": (
+            "the ensemble's logits are the mean of its members' float32 logits: "
+            + _NET_FAILURES["check_methods_subset_invariance"]
+        ),
+    },
+    "DFRClassifier": {
+        "check_methods_subset_invariance": (
+            "the retrained network computes float32 logits: "
             + _NET_FAILURES["check_methods_subset_invariance"]
         ),
     },

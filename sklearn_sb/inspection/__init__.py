@@ -6,7 +6,7 @@ from ._logits import positive_logits, randomized_logits
 from ._plot_boundary import ProjectedBoundaryDisplay
 from ._plot_logits import LogitHistogramDisplay
 from ._plot_scores import RandomizedScoreCurveDisplay
-from ._randomize import randomize_block
+from ..utils._randomize import randomize_block
 from ._s_removed import s_removed_control
 from ._scorer import RandomizedFeatureScorer
 from ._scores import coordinatewise_randomized_scores, randomized_scores

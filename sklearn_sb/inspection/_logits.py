@@ -8,7 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._blocks import simple_and_complex
 from ..utils._param_validation import HasMethods, validate_params
-from ._randomize import randomize_validated
+from ..utils._randomize import randomize_validated
 from ._scores import CONDITIONS, MEASUREMENT_CONSTRAINTS, _validated_inputs
 
 

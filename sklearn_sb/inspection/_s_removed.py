@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_array, check_consistent_length
 
 from ..utils._blocks import BLOCK_CONSTRAINTS, simple_and_complex
 from ..utils._param_validation import HasMethods, Interval, StrOptions, validate_params
-from ._randomize import randomize_validated
+from ..utils._randomize import randomize_validated
 from ._scores import randomized_scores
 
 

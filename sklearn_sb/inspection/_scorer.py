@@ -19,7 +19,7 @@ from ..base import restored_on_failure
 from ..utils._blocks import check_rotation, resolve_block, unpack_dataset
 from ..utils._param_validation import Interval, StrOptions
 from ._metrics import fast_metric
-from ._randomize import randomize_validated
+from ..utils._randomize import randomize_validated
 
 
 class RandomizedFeatureScorer(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):

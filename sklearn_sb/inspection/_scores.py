@@ -16,7 +16,7 @@ from ..utils._param_validation import (
     StrOptions,
     validate_params,
 )
-from ._randomize import randomize_validated
+from ..utils._randomize import randomize_validated
 from ._scorer import check_targets_for_metric, validated_targets
 
 CONDITIONS = ("standard", "S-randomized", "S^c-randomized")

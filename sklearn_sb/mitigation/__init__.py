@@ -8,13 +8,21 @@ offer ``apply_to(network)``, so experiments treat every method alike.
 
 from ._adversarial_training import AdversarialTraining
 from ._base import NetworkEnsembleMixin, TrainingMethod
+from ._dbat import DBATClassifier
+from ._dfr import DFRClassifier
 from ._logit_ensemble import LogitEnsembleClassifier
 from ._registry import available_methods, make_method, register_method
+from ._side_data import SIDE_INFORMATION
+from ._spectral_decoupling import SpectralDecoupling
 
 __all__ = [
     "AdversarialTraining",
+    "DBATClassifier",
+    "DFRClassifier",
     "LogitEnsembleClassifier",
     "NetworkEnsembleMixin",
+    "SIDE_INFORMATION",
+    "SpectralDecoupling",
     "TrainingMethod",
     "available_methods",
     "make_method",

@@ -20,7 +20,13 @@ class TrainingMethod(BaseEstimator):
     Hooks receive tensors already on the network's device. They run under
     the network's seeded torch generator, so a method that draws random
     numbers from torch is as deterministic as the network.
+
+    ``side_information`` names what the method uses besides the labels (see
+    :data:`SIDE_INFORMATION`); the network records it as
+    ``side_information_`` when fitted.
     """
+
+    side_information = ("none",)
 
     _parameter_constraints = {}
 

@@ -40,6 +40,8 @@ class LogitEnsembleClassifier(
     Attributes
     ----------
     estimators_ : list of SBNetClassifier
+    side_information_ : tuple of str
+        ``('none',)``: labels only.
     classes_ : ndarray
     n_features_in_ : int
 
@@ -83,6 +85,7 @@ class LogitEnsembleClassifier(
             delayed(member.fit)(X, y) for member in members
         )
         first = self.estimators_[0]
+        self.side_information_ = ("none",)
         self.classes_ = first.classes_
         self.n_features_in_ = first.n_features_in_
         if hasattr(first, "feature_names_in_"):

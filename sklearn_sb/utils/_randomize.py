@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..utils._blocks import check_rotation, resolve_block
-from ..utils._param_validation import validate_params
+from ._blocks import check_rotation, resolve_block
+from ._param_validation import validate_params
 
 
 @validate_params(

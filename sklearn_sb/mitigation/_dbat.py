@@ -1,0 +1,376 @@
+"""D-BAT, Diversity-By-disAgreement Training (Pagliardini et al., ICLR 2023)."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..base import LogitClassifierMixin, restored_on_failure
+from ..utils._blocks import simple_and_complex
+from ..utils._param_validation import HasMethods, Interval, StrOptions
+from ..utils._random import draw_seed
+from ..utils._randomize import randomize_validated
+from ._base import TrainingMethod
+from ._registry import register_method
+from ._side_data import check_labeled, check_two_classes, check_unlabeled
+
+# Added inside the logarithm of the agreement loss, as in the authors' code.
+_LOG_FLOOR = 1e-7
+
+
+def agreement_loss(previous, current, variant):
+    """Mean over the rows of D-BAT's loss ``A``: low when the two disagree.
+
+    Parameters
+    ----------
+    previous, current : torch.Tensor of shape (n, n_classes)
+        Class probabilities of an earlier member (no gradient) and of the
+        member being trained.
+    variant : {'binary', 'multiclass'}
+        'binary': ``-log(p1(0) p2(1) + p1(1) p2(0))``; 'multiclass', the
+        authors' default ("v1"): with ``k`` the class the earlier member
+        predicts, ``-log(p1(k) (1 - p2(k)) + (1 - p1(k)) p2(k))``.
+    """
+    if variant == "binary":
+        disagreement = previous[:, 0] * current[:, 1] + previous[:, 1] * current[:, 0]
+    else:
+        p1, k = previous.max(dim=1)
+        p2 = current[torch.arange(len(current), device=current.device), k]
+        disagreement = p1 * (1 - p2) + (1 - p1) * p2
+    return -torch.log(disagreement + _LOG_FLOOR).mean()
+
+
+class _Disagreement(TrainingMethod):
+    """The loss of a D-BAT member m >= 2: CE + alpha * mean agreement with the earlier ones.
+
+    Internal: :class:`DBATClassifier` builds one per member. With ``ood`` an
+    array, every training batch is paired with the next batch of as many
+    rows of it (cycled, reshuffled every pass), on which the earlier
+    members' probabilities were computed once (they are frozen). With
+    ``ood=None``, D_ood is made from every training batch by sign-gradient
+    descent of the members' agreement loss.
+    """
+
+    def __init__(self, previous=(), ood=None, alpha=0.1, variant="binary", eps=1.0,
+                 step_size=0.1, n_iter=15):
+        self.previous = previous
+        self.ood = ood
+        self.alpha = alpha
+        self.variant = variant
+        self.eps = eps
+        self.step_size = step_size
+        self.n_iter = n_iter
+
+    def adjust_loss(self, net, X, y, y_pred, loss):
+        if self.ood is None:
+            X_ood = self._adversarial_ood(net, X)
+            with torch.no_grad():
+                previous = [torch.softmax(m(X_ood), dim=1) for m in self._modules(X.device)]
+        else:
+            X_ood, previous = self._next_ood_batch(len(X), X.device)
+        current = torch.softmax(net.module_(X_ood), dim=1)
+        agreement = torch.stack([agreement_loss(p, current, self.variant)
+                                 for p in previous]).mean()
+        return loss + self.alpha * agreement
+
+    def _modules(self, device):
+        modules = [member.module_.to(device).eval() for member in self.previous]
+        for module in modules:
+            module.requires_grad_(False)
+        return modules
+
+    def _next_ood_batch(self, size, device):
+        if not hasattr(self, "_ood_tensor"):
+            self._ood_tensor = torch.as_tensor(self.ood, device=device)
+            self._previous_proba = [
+                torch.as_tensor(member.predict_proba(self.ood), dtype=torch.float32,
+                                device=device)
+                for member in self.previous
+            ]
+            self._order, self._cursor = None, 0
+        n = len(self._ood_tensor)
+        taken = []
+        while size > 0:
+            if self._order is None or self._cursor == n:
+                self._order, self._cursor = torch.randperm(n).to(device), 0
+            rows = self._order[self._cursor:self._cursor + size]
+            self._cursor += len(rows)
+            size -= len(rows)
+            taken.append(rows)
+        rows = torch.cat(taken)
+        return self._ood_tensor[rows], [proba[rows] for proba in self._previous_proba]
+
+    def _adversarial_ood(self, net, X):
+        """Points near the batch where the members disagree most, by sign-gradient steps.
+
+        As the authors' 2-D example: from a uniform random start in the linf
+        ball, ``n_iter`` steps of ``step_size`` along the sign of the
+        gradient of the log-probability of disagreement (the agreement loss
+        descended), projected back onto the ball.
+        """
+        modules = self._modules(X.device)
+        module = net.module_
+        was_training = module.training
+        module.eval()
+        try:
+            X_ood = X + (torch.rand_like(X) * 2 - 1) * self.eps
+            for _ in range(self.n_iter):
+                X_ood = X_ood.detach().requires_grad_(True)
+                current = torch.softmax(module(X_ood), dim=1)
+                agreement = torch.stack([
+                    agreement_loss(torch.softmax(m(X_ood), dim=1), current, self.variant)
+                    for m in modules
+                ]).mean()
+                gradient, = torch.autograd.grad(agreement, X_ood)
+                X_ood = X_ood - self.step_size * gradient.sign()
+                X_ood = X + (X_ood - X).clamp(-self.eps, self.eps)
+        finally:
+            module.train(was_training)
+        return X_ood.detach()
+
+
+@register_method("d-bat")
+class DBATClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
+    """D-BAT: networks trained one after another to disagree off the training data.
+
+    Member 1 is a plain fit of ``estimator``. Member ``m >= 2`` minimizes
+    ``CE(h_m(x), y) + alpha * A`` where ``A`` is the mean, over the earlier
+    members (frozen), of their agreement with ``h_m`` on a batch of D_ood,
+    inputs where the features are decorrelated: on the training data the
+    members agree, off it they are pushed to use different features
+    (Pagliardini et al., ICLR 2023). Every member trains through
+    ``SBNetClassifier``'s own loop, with an internal training method that
+    adds ``alpha * A`` to the loss of every batch.
+
+    D_ood comes from ``ood``:
+
+    * ``'given'``: the unlabeled rows ``X_ood`` given to :meth:`fit`
+      (side information ``'unlabeled_ood'``); a batch of D_ood as large as
+      the training batch is drawn with every training batch, cycling;
+    * ``'oracle'``: the rows ``X_ood`` (or, without them, the training rows)
+      with their simple block S permuted across rows, which needs
+      ``simple_features`` in :meth:`fit` (``'oracle_simple_block'``);
+    * ``'adversarial'``: no side data: for every training batch, points
+      within ``eps`` (linf) of it where the members disagree most, found by
+      ``n_iter`` sign-gradient steps down ``A`` from a random start, as in
+      the authors' 2-D example (``'none'``).
+
+    Predictions average the members' logits. ``selected_`` is the member a
+    labeled decorrelated set ``X_val``, ``y_val`` chooses (best accuracy,
+    ``'labeled_ood_selection'``), else the last one.
+
+    Read more in the :ref:`User Guide <mitigation-methods>`.
+
+    Parameters
+    ----------
+    estimator : SBNetClassifier, default=None
+        The member template, without a ``method``; None means
+        ``SBNetClassifier()``.
+    n_estimators : int, default=2
+        Number of members, trained in sequence.
+    alpha : float, default=0.1
+        Weight of the agreement loss (0.1 in the authors' M/C-Dominoes
+        recipe with decorrelated D_ood of the same classes).
+    ood : {'given', 'oracle', 'adversarial'}, default='given'
+        Where D_ood comes from; see above.
+    agreement : {'auto', 'binary', 'multiclass'}, default='auto'
+        The agreement loss: the binary form for two classes, the
+        multi-class form otherwise ('auto').
+    eps : float, default=1.0
+        linf radius of the adversarial D_ood.
+    step_size : float, default=0.1
+        Step of the sign-gradient search.
+    n_iter : int, default=15
+        Sign-gradient steps per training batch.
+    random_state : int, RandomState instance or None, default=None
+        Draws the members' seeds (and the oracle's permutation).
+
+    Attributes
+    ----------
+    estimators_ : list of SBNetClassifier
+        The members, in training order (stored without their training
+        method, which held D_ood).
+    selected_ : int
+        Index in ``estimators_`` of the member the selection rule picked.
+    selection_ : str
+        The rule: 'validation accuracy' or 'last member'.
+    validation_scores_ : ndarray of shape (n_estimators,) or None
+        Each member's accuracy on ``(X_val, y_val)``, when given.
+    side_information_ : tuple of str
+        What the fit used besides the labels (see
+        :data:`~sklearn_sb.mitigation.SIDE_INFORMATION`).
+    classes_ : ndarray
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from sklearn_sb import SBNetClassifier, make_lms
+    >>> from sklearn_sb.mitigation import DBATClassifier
+    >>> data = make_lms(4000, 10, random_state=0, return_X_y=False)
+    >>> held_out = make_lms(2000, 10, rotation=data.rotation, random_state=1)[0]
+    >>> dbat = DBATClassifier(SBNetClassifier(module__width=50, max_epochs=5),
+    ...                       ood="oracle", alpha=0.2, random_state=0)
+    >>> dbat.fit(data.X, data.y, X_ood=held_out, simple_features=data).side_information_
+    ('oracle_simple_block',)
+    >>> len(dbat.estimators_), dbat.selected_
+    (2, 1)
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict_logits", "set_params"]), None],
+        "n_estimators": [Interval(Integral, 2, None, closed="left")],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "ood": [StrOptions({"given", "oracle", "adversarial"})],
+        "agreement": [StrOptions({"auto", "binary", "multiclass"})],
+        "eps": [Interval(Real, 0, None, closed="neither")],
+        "step_size": [Interval(Real, 0, None, closed="neither")],
+        "n_iter": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, estimator=None, *, n_estimators=2, alpha=0.1, ood="given",
+                 agreement="auto", eps=1.0, step_size=0.1, n_iter=15, random_state=None):
+        self.estimator = estimator
+        self.n_estimators = n_estimators
+        self.alpha = alpha
+        self.ood = ood
+        self.agreement = agreement
+        self.eps = eps
+        self.step_size = step_size
+        self.n_iter = n_iter
+        self.random_state = random_state
+
+    def fit(self, X, y, *, X_ood=None, X_val=None, y_val=None, simple_features=None):
+        """Train the members in sequence.
+
+        If training fails or is interrupted, the estimator is left as it was
+        before the call and the exception propagates.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+        y : array-like of shape (n_samples,)
+        X_ood : array-like of shape (n_ood, ...), default=None
+            Unlabeled inputs shaped like X: D_ood itself (``ood='given'``),
+            or the rows whose S the oracle permutes.
+        X_val, y_val : array-like, default=None
+            A labeled decorrelated set, used only to select a member.
+        simple_features : array-like of int or bool, or dataset Bunch, default=None
+            The simple block S (and the rotation, with a dataset Bunch), for
+            ``ood='oracle'``.
+
+        Returns
+        -------
+        self : DBATClassifier
+        """
+        with restored_on_failure(self):
+            return self._fit(X, y, X_ood, X_val, y_val, simple_features)
+
+    def _fit(self, X, y, X_ood, X_val, y_val, simple_features):
+        self._validate_params()
+        template = self._template()
+        X, y = validate_data(self, X, y, dtype=np.float32, allow_nd=True)
+        classes = check_two_classes(y, type(self).__name__)
+        ood, side = self._ood(X, X_ood, simple_features)
+        X_val, y_val = check_labeled(X_val, y_val, X)
+        variant = self.agreement
+        if variant == "auto":
+            variant = "binary" if len(classes) == 2 else "multiclass"
+        seeds = draw_seed(self.random_state, size=self.n_estimators)
+        members = []
+        for seed in seeds:
+            member = clone(template).set_params(random_state=int(seed))
+            if members:
+                member.set_params(method=_Disagreement(
+                    previous=list(members), ood=ood, alpha=self.alpha, variant=variant,
+                    eps=self.eps, step_size=self.step_size, n_iter=self.n_iter,
+                ))
+            members.append(member.fit(X, y).set_params(method=None))
+        self.estimators_ = members
+        if X_val is not None:
+            self.validation_scores_ = np.array([m.score(X_val, y_val) for m in members])
+            self.selected_ = int(np.argmax(self.validation_scores_))
+            self.selection_ = "validation accuracy"
+            side = side + ("labeled_ood_selection",)
+        else:
+            self.validation_scores_ = None
+            self.selected_ = len(members) - 1
+            self.selection_ = "last member"
+        self.side_information_ = side
+        self.classes_ = members[0].classes_
+        return self
+
+    def _template(self):
+        if self.estimator is None:
+            from .._classifier import SBNetClassifier
+
+            return SBNetClassifier()
+        if getattr(self.estimator, "method", None) is not None:
+            raise ValueError(
+                "DBATClassifier trains its members with its own disagreement loss: give "
+                "an estimator without a method (got "
+                f"method={self.estimator.method!r})."
+            )
+        return self.estimator
+
+    def _ood(self, X, X_ood, simple_features):
+        """D_ood as an array (None for the adversarial variant) and its side information."""
+        if self.ood == "adversarial":
+            return None, ("none",)
+        if X_ood is not None:
+            X_ood = check_unlabeled(X_ood, X)
+        if self.ood == "given":
+            if X_ood is None:
+                raise ValueError(
+                    "DBATClassifier(ood='given') needs unlabeled decorrelated inputs: "
+                    "pass X_ood to fit, or use ood='oracle' (with simple_features) or "
+                    "ood='adversarial' (no side data)."
+                )
+            return X_ood, ("unlabeled_ood",)
+        if simple_features is None:
+            raise ValueError(
+                "DBATClassifier(ood='oracle') permutes the simple block of the rows: "
+                "pass simple_features (the indices of S, or the dataset Bunch) to fit."
+            )
+        rows = X if X_ood is None else X_ood
+        flat = rows.reshape(len(rows), -1)
+        simple, _, rotation = simple_and_complex(simple_features, None, flat.shape[1])
+        rng = np.random.RandomState(draw_seed(self.random_state))
+        permuted = randomize_validated(flat, simple, rotation, rng.permutation(len(flat)),
+                                       dtype=np.float32)
+        return permuted.reshape(rows.shape), ("oracle_simple_block",)
+
+    @property
+    def selected_estimator_(self):
+        """The member the selection rule picked."""
+        check_is_fitted(self)
+        return self.estimators_[self.selected_]
+
+    def predict_logits(self, X):
+        """The members' logits, averaged.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+
+        Returns
+        -------
+        logits : ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return np.mean([member.predict_logits(X) for member in self.estimators_], axis=0)
+
+    def apply_to(self, network):
+        """An unfitted copy of this method with ``network`` as its member template.
+
+        Parameters
+        ----------
+        network : SBNetClassifier
+
+        Returns
+        -------
+        model : DBATClassifier
+        """
+        return clone(self).set_params(estimator=clone(network))

@@ -1,0 +1,302 @@
+"""Deep feature reweighting: retrain the last layer on a decorrelated set (Kirichenko et al.)."""
+
+import copy
+from numbers import Integral
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..base import LogitClassifierMixin, restored_on_failure
+from ..utils._param_validation import HasMethods, Interval
+from ..utils._random import draw_seed
+from ._registry import register_method
+from ._side_data import check_labeled, check_two_classes
+
+_BATCH = 4096
+
+
+def _last_linear_replaced(module):
+    """A copy of ``module`` whose last ``Linear`` layer is the identity, and that layer."""
+    names = [name for name, child in module.named_modules() if isinstance(child, torch.nn.Linear)]
+    if not names:
+        raise ValueError(
+            f"DFRClassifier retrains the last Linear layer of the network; "
+            f"{type(module).__name__} has none."
+        )
+    body = copy.deepcopy(module)
+    parent_name, _, child = names[-1].rpartition(".")
+    parent = body.get_submodule(parent_name) if parent_name else body
+    head = getattr(parent, child)
+    setattr(parent, child, torch.nn.Identity())
+    return body.eval(), head
+
+
+def _batched(module, X, device):
+    with torch.no_grad():
+        return torch.cat([
+            module(torch.as_tensor(X[start:start + _BATCH], device=device)).cpu()
+            for start in range(0, len(X), _BATCH)
+        ]).numpy()
+
+
+def _balanced_rows(groups, rng):
+    """Indices of an equal number of rows of every group (the smallest group's size)."""
+    labels, counts = np.unique(groups, return_counts=True)
+    return np.concatenate([rng.choice(np.flatnonzero(groups == g), counts.min(), replace=False)
+                           for g in labels])
+
+
+def _l1_logistic(C, X, labels, n_classes, rng):
+    """Coefficients and intercepts of l1 logistic regression (liblinear), one-vs-rest."""
+    targets = [labels] if n_classes == 2 else [labels == k for k in range(n_classes)]
+    fits = [LogisticRegression(l1_ratio=1.0, C=C, solver="liblinear",
+                               random_state=draw_seed(rng)).fit(X, target)
+            for target in targets]
+    return (np.vstack([fit.coef_ for fit in fits]),
+            np.concatenate([fit.intercept_ for fit in fits]))
+
+
+def _predict(X, coef, intercept):
+    scores = X @ coef.T + intercept
+    return (scores[:, 0] > 0).astype(int) if scores.shape[1] == 1 else scores.argmax(axis=1)
+
+
+@register_method("dfr")
+class DFRClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
+    """Deep feature reweighting: a network's last layer refitted on decorrelated data.
+
+    The network is fitted on ``(X, y)`` (or kept, when ``estimator`` is a
+    :class:`~sklearn.frozen.FrozenEstimator` of a fitted one); then only its
+    last linear layer is replaced, following the authors' recipe
+    (``dfr_evaluate_spurious.py`` of Kirichenko, Izmailov and Wilson, ICLR
+    2023): the penultimate embeddings are standardized with statistics of the
+    training rows; an l1-penalized logistic regression (liblinear) is tuned
+    over ``C`` on one half of the labeled decorrelated set ``(X_val, y_val)``,
+    fitted on group-balanced subsets of the other half and scored by its
+    worst-group accuracy there; with the best ``C``, it is refitted
+    ``n_refits`` times on group-balanced subsets of the whole set and the
+    coefficients are averaged. Groups are ``groups`` when given, else the
+    classes.
+
+    It answers the paper's question "learned but unused, or never learned?"
+    as a probe: if the retrained network uses S^c (high S-randomized
+    accuracy), the penultimate layer carries the complex features.
+
+    Read more in the :ref:`User Guide <mitigation-methods>`.
+
+    Parameters
+    ----------
+    estimator : SBNetClassifier or FrozenEstimator, default=None
+        The network: fitted on ``X`` first, unless frozen. None means
+        ``SBNetClassifier()``.
+    C : sequence of float, default=(1.0, 0.7, 0.3, 0.1, 0.07, 0.03, 0.01)
+        Inverse l1 strengths tried (the authors' grid).
+    n_refits : int, default=20
+        Balanced refits averaged.
+    random_state : int, RandomState instance or None, default=None
+        Draws the halves and the balanced subsets.
+
+    Attributes
+    ----------
+    estimator_ : SBNetClassifier
+        The network (fitted here or the frozen one's).
+    C_ : float
+        The C chosen.
+    tuning_scores_ : dict of float to float
+        Worst-group accuracy on the tuning half for every C.
+    coef_ : ndarray of shape (n_classes or 1, n_embeddings)
+    intercept_ : ndarray
+        The averaged logistic regression, on standardized embeddings.
+    module_ : torch.nn.Module
+        The network with its last layer replaced (standardization folded
+        in): attacks and universal perturbations use it.
+    side_information_ : tuple of str
+        ``('labeled_decorrelated_fit',)``, or ``('none',)`` without ``X_val``.
+    classes_ : ndarray
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from sklearn_sb import SBNetClassifier, make_lms
+    >>> from sklearn_sb.mitigation import DFRClassifier
+    >>> data = make_lms(3000, 10, random_state=0, return_X_y=False)
+    >>> X_val, y_val = make_lms(1000, 10, rotation=data.rotation, random_state=1)
+    >>> dfr = DFRClassifier(SBNetClassifier(module__width=50, max_epochs=5),
+    ...                     random_state=0).fit(data.X, data.y, X_val=X_val, y_val=y_val)
+    >>> dfr.side_information_, dfr.coef_.shape
+    (('labeled_decorrelated_fit',), (1, 50))
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "predict_logits"]), None],
+        "C": ["array-like"],
+        "n_refits": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, estimator=None, *, C=(1.0, 0.7, 0.3, 0.1, 0.07, 0.03, 0.01),
+                 n_refits=20, random_state=None):
+        self.estimator = estimator
+        self.C = C
+        self.n_refits = n_refits
+        self.random_state = random_state
+
+    def fit(self, X, y, *, X_val=None, y_val=None, groups=None):
+        """Fit the network (unless frozen), then retrain its last layer on ``X_val``.
+
+        If fitting fails or is interrupted, the estimator is left as it was
+        before the call and the exception propagates.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+        y : array-like of shape (n_samples,)
+        X_val, y_val : array-like, default=None
+            The labeled decorrelated set the last layer is fitted on. None
+            refits it on the training rows themselves (the paper's
+            DFR^Tr_Tr, without side data).
+        groups : array-like of shape (n_val,), default=None
+            Groups of the ``X_val`` rows for balancing; None uses ``y_val``.
+
+        Returns
+        -------
+        self : DFRClassifier
+        """
+        with restored_on_failure(self):
+            return self._fit(X, y, X_val, y_val, groups)
+
+    def _fit(self, X, y, X_val, y_val, groups):
+        self._validate_params()
+        C_grid = np.asarray(self.C, dtype=np.float64).ravel()
+        if C_grid.size == 0 or not np.all(C_grid > 0):
+            raise ValueError(f"C must hold positive values; got {self.C!r}.")
+        X, y = validate_data(self, X, y, dtype=np.float32, allow_nd=True)
+        check_two_classes(y, type(self).__name__)
+        X_val, y_val = check_labeled(X_val, y_val, X)
+        side = ("labeled_decorrelated_fit",)
+        if X_val is None:
+            # The paper's DFR on the training data (DFR^Tr_Tr): no side data.
+            X_val, y_val, side = X, y, ("none",)
+        groups = y_val if groups is None else np.asarray(groups)
+        if groups.shape != y_val.shape:
+            raise ValueError(
+                f"groups must give one group per row of X_val: shape {y_val.shape}; got "
+                f"{groups.shape}."
+            )
+        check_two_classes(y_val, "The labeled set y_val of DFRClassifier")
+        network = self._network(X, y)
+        device = torch.device(network.device_)
+        body, head = _last_linear_replaced(network.module_)
+        train_embeddings = _batched(body, X, device)
+        self._check_body(body, head, X[:8], network)
+        mean = train_embeddings.mean(axis=0)
+        scale = train_embeddings.std(axis=0)
+        scale[scale == 0] = 1
+        val_embeddings = (_batched(body, X_val, device) - mean) / scale
+        labels = np.searchsorted(network.classes_, y_val)
+        if not np.array_equal(network.classes_[labels], y_val):
+            raise ValueError(
+                f"y_val has classes the network was not trained on: "
+                f"{sorted(set(np.unique(y_val)) - set(network.classes_))}."
+            )
+        rng = np.random.RandomState(draw_seed(self.random_state))
+        self.tuning_scores_ = self._tune(val_embeddings, labels, groups, C_grid, rng)
+        self.C_ = max(self.tuning_scores_, key=self.tuning_scores_.get)
+        n_classes = len(network.classes_)
+        fits = [_l1_logistic(self.C_, val_embeddings[rows], labels[rows], n_classes, rng)
+                for rows in (_balanced_rows(groups, rng) for _ in range(self.n_refits))]
+        self.coef_ = np.mean([coef for coef, _ in fits], axis=0)
+        self.intercept_ = np.mean([intercept for _, intercept in fits], axis=0)
+        self.estimator_ = network
+        self.module_ = self._retrained_module(body, mean, scale, device)
+        self.device_ = network.device_
+        self.classes_ = network.classes_
+        self.input_shape_ = network.input_shape_
+        self.side_information_ = side
+        return self
+
+    def _network(self, X, y):
+        if self.estimator is None:
+            from .._classifier import SBNetClassifier
+
+            return SBNetClassifier().fit(X, y)
+        if type(self.estimator).__name__ == "FrozenEstimator":
+            check_is_fitted(self.estimator.estimator)
+            return self.estimator.estimator
+        return clone(self.estimator).fit(X, y)
+
+    @staticmethod
+    def _check_body(body, head, X, network):
+        """The body followed by the head must be the network: the head is its last step."""
+        device = torch.device(network.device_)
+        with torch.no_grad():
+            rebuilt = head(torch.as_tensor(_batched(body, X, device), device=device)).cpu()
+        if not np.allclose(rebuilt.numpy(), network.predict_logits(X), rtol=1e-4, atol=1e-4):
+            raise ValueError(
+                "DFRClassifier needs a network whose last step is its last Linear layer "
+                f"(the logits are that layer's outputs); {type(network.module_).__name__} "
+                "computes something after it."
+            )
+
+    def _tune(self, embeddings, labels, groups, C_grid, rng):
+        """Worst-group accuracy on the second half for every C, fitted on the first."""
+        order = rng.permutation(len(labels))
+        first, second = order[: len(order) // 2], order[len(order) // 2:]
+        n_classes = int(labels.max()) + 1
+        scores = {}
+        for C in C_grid:
+            rows = first[_balanced_rows(groups[first], rng)]
+            coef, intercept = _l1_logistic(C, embeddings[rows], labels[rows], n_classes, rng)
+            correct = _predict(embeddings[second], coef, intercept) == labels[second]
+            scores[float(C)] = min(correct[groups[second] == g].mean()
+                                   for g in np.unique(groups[second]))
+        return scores
+
+    def _retrained_module(self, body, mean, scale, device):
+        """The body, then a Linear layer computing the logits of the averaged regression."""
+        coef = self.coef_ / scale
+        intercept = self.intercept_ - coef @ mean
+        if len(coef) == 1:  # Binary: logits (0, decision).
+            coef = np.vstack([np.zeros_like(coef), coef])
+            intercept = np.concatenate([[0.0], intercept])
+        head = torch.nn.Linear(coef.shape[1], coef.shape[0]).to(device)
+        with torch.no_grad():
+            head.weight.copy_(torch.as_tensor(coef, dtype=torch.float32))
+            head.bias.copy_(torch.as_tensor(intercept, dtype=torch.float32))
+        return torch.nn.Sequential(body, head).eval()
+
+    def predict_logits(self, X):
+        """The logits of the retrained last layer.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+
+        Returns
+        -------
+        logits : ndarray of shape (n_samples, n_classes), float32
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float32, allow_nd=True, reset=False)
+        if X.shape[1:] != tuple(self.input_shape_):
+            raise ValueError(
+                f"X has samples of shape {X.shape[1:]}, but DFRClassifier is expecting "
+                f"samples of shape {tuple(self.input_shape_)}."
+            )
+        return _batched(self.module_, X, torch.device(self.device_))
+
+    def apply_to(self, network):
+        """An unfitted copy of this method retraining ``network``.
+
+        Parameters
+        ----------
+        network : SBNetClassifier
+
+        Returns
+        -------
+        model : DFRClassifier
+        """
+        return clone(self).set_params(estimator=clone(network))
