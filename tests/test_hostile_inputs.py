@@ -38,7 +38,7 @@ from sklearn_sb.inspection import (
     randomized_scores,
     s_removed_control,
 )
-from sklearn_sb.mitigation import LogitEnsembleClassifier
+from sklearn_sb.mitigation import DBATClassifier, DFRClassifier, LogitEnsembleClassifier
 from sklearn_sb.utils._param_validation import InvalidParameterError
 
 from ._discovery import all_estimators, all_functions
@@ -85,6 +85,12 @@ CASES = [
           ("SBNetClassifier.predict", lambda bad=bad: NET.predict(bad)),
           ("LogitEnsembleClassifier.fit", lambda bad=bad: LogitEnsembleClassifier(
               _net(), n_estimators=2).fit(bad, Y)),
+          ("DBATClassifier.fit X", lambda bad=bad: DBATClassifier(_net()).fit(
+              bad, Y, X_ood=X)),
+          ("DBATClassifier.fit X_ood", lambda bad=bad: DBATClassifier(_net()).fit(
+              X, Y, X_ood=bad)),
+          ("DFRClassifier.fit X_val", lambda bad=bad: DFRClassifier(_net()).fit(
+              X, Y, X_val=bad, y_val=Y)),
           ("RandomizedFeatureScorer.fit", lambda bad=bad: RandomizedFeatureScorer([0]).fit(bad)),
           ("RandomizedFeatureScorer()", lambda bad=bad: RandomizedFeatureScorer(
               [0], rotation=R)(NET, bad, Y)),
@@ -160,6 +166,12 @@ CASES = [
     ("make_dominoes with labels of another length", lambda: make_dominoes(
         (np.zeros((4, 28, 28)), np.arange(3)), (np.zeros((4, 28, 28)), np.arange(4))),
      ValueError, r"one integer per image, of shape \(4,\)"),
+    ("DBATClassifier with X_ood of other features", lambda: DBATClassifier(_net()).fit(
+        X, Y, X_ood=X[:, :3]), ValueError, r"X_ood has samples of shape \(3,\)"),
+    ("DFRClassifier with y_val of another length", lambda: DFRClassifier(_net()).fit(
+        X, Y, X_val=X, y_val=Y[:-1]), ValueError, "inconsistent numbers of samples"),
+    ("DFRClassifier with a y_val of one class", lambda: DFRClassifier(
+        _net()).fit(X, Y, X_val=X[:10], y_val=np.zeros(10)), ValueError, "one class"),
     ("s_removed_control with a block out of range", lambda: s_removed_control(
         UNFITTED, X, Y, X, Y, simple_features=[6]), ValueError, "simple_features"),
     ("scorer with a 2-d y", lambda: RandomizedFeatureScorer(
@@ -287,6 +299,7 @@ _NOT_DATA_TAKING = {
 }
 _COVERED = {
     "SBNetClassifier", "LogitEnsembleClassifier", "RandomizedFeatureScorer",
+    "mitigation.DBATClassifier", "mitigation.DFRClassifier",
     "UniversalPerturbation", "randomized_scores", "inspection.coordinatewise_randomized_scores",
     "inspection.randomized_logits", "inspection.positive_logits", "inspection.randomize_block",
     "inspection.make_conflict_data", "inspection.in_distribution_scores",
