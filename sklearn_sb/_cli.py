@@ -153,6 +153,28 @@ def _reproduce(args):
     return 0
 
 
+def _benchmark(args):
+    import matplotlib
+
+    matplotlib.use("Agg")
+
+    from .experiments._benchmark import format_table, run_benchmark
+
+    size = "quick" if args.quick else "full" if args.full else "default"
+    result = run_benchmark(
+        args.methods, args.datasets, n_seeds=args.seeds, size=size, n_jobs=args.n_jobs,
+        scheduler=args.scheduler, data_home=args.data_home, out=args.out,
+        progress=not args.no_progress,
+    )
+    print(format_table(result.table).to_string())
+    for note in result.notes:
+        print(f"\nnote: {note}")
+    print(f"\n{len(result.cells)} scored models, {size} size, {args.seeds} seed(s), "
+          f"{result.seconds:.1f} s. Wrote {len(result.files)} files to {args.out}/: "
+          f"{', '.join(f.name for f in result.files)}")
+    return 0
+
+
 def _format_result(value):
     """A float as :func:`_format_number` writes it; counts and texts as they are."""
     return _format_number(value) if isinstance(value, float) else str(value)
@@ -235,6 +257,32 @@ def build_parser():
     describe.add_argument("--no-download", action="store_true",
                           help="fail instead of downloading a fetched dataset's sources")
     describe.set_defaults(run=_describe)
+    benchmark = commands.add_parser(
+        "benchmark",
+        help="score the mitigation methods on the testbed",
+        description="Fit every mitigation method on every dataset for several seeds and "
+                    "score it on the paper's measurements.",
+    )
+    from .experiments._benchmark import DATASETS, METHODS
+
+    benchmark.add_argument("--methods", nargs="+", choices=list(METHODS), metavar="METHOD",
+                           help=f"methods to run (default: all of {', '.join(METHODS)})")
+    benchmark.add_argument("--datasets", nargs="+", choices=list(DATASETS), metavar="DATASET",
+                           help=f"datasets (default: all of {', '.join(DATASETS)}; those "
+                                "not cached are skipped)")
+    benchmark.add_argument("--seeds", type=_at_least(1), default=5,
+                           help="number of seeds, 0 to N - 1 (default: 5)")
+    sizes = benchmark.add_mutually_exclusive_group()
+    sizes.add_argument("--quick", action="store_true", help="seconds-long smoke run")
+    sizes.add_argument("--full", action="store_true", help="the paper's sizes (for a GPU)")
+    benchmark.add_argument("--n-jobs", type=int, default=None,
+                           help="cells run at once (default: one per core)")
+    benchmark.add_argument("--scheduler", help="Dask scheduler address: run the cells there")
+    benchmark.add_argument("--data-home", help="where the image sources are cached")
+    benchmark.add_argument("--out", default="sklearn-sb-results/benchmark",
+                           help="output directory (default: sklearn-sb-results/benchmark)")
+    benchmark.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    benchmark.set_defaults(run=_benchmark)
     return parser
 
 

@@ -371,4 +371,47 @@ RECIPES = {
             }}},
         },
     ),
+    "mnist-cifar-dbat": Recipe(
+        description="MNIST-CIFAR dominoes, D-BAT with the authors' M/C-Dominoes recipe "
+                    "(LeNet, 50 epochs, one cyclic learning-rate cycle, alpha 0.1); "
+                    "needs the data",
+        dataset="mnist-cifar",
+        sizes={"quick": (100, 100), "default": (10_000, 1_960), "full": (10_000, 1_960)},
+        model=_MNIST_CIFAR_CNN,
+        max_epochs={"quick": 1, "default": 50, "full": 50},
+        steps=("dbat_dominoes",),
+        options={
+            # The notebook holds out 10,000 MNIST and 10,000 CIFAR-10 training
+            # images (1/6 and 1/5) and pairs them at random: D_ood of ~2,000.
+            "dbat_dominoes": {
+                "sources": ("mnist", "cifar10", (0, 1), (1, 9)), "holdout": 0.2,
+                "alpha": 0.1, "lr": 1e-3, "weight_decay": 1e-5, "batch_size": 256,
+                "max_epochs": 50, "repeats": 1, "n_train": None,
+                "paper": {1: "0.500 +- 0.000 (ERM)", 2: "0.733 +- 0.012"},
+            },
+            "quick": {"dbat_dominoes": {"max_epochs": 1, "n_train": 200}},
+            "full": {"dbat_dominoes": {"repeats": 5}},
+        },
+    ),
+    "cmnist-sd": Recipe(
+        description="Colored MNIST, ERM and spectral decoupling with the authors' recipe "
+                    "(MLP 392-300-300-1, full-batch Adam, annealed penalty); needs MNIST",
+        dataset="colored-mnist",
+        sizes={"quick": (100, 100), "default": (50_000, 10_000), "full": (50_000, 10_000)},
+        model=_SGD_FCN_100_2,
+        max_epochs={"quick": 1, "default": 1, "full": 1},
+        steps=("cmnist_sd",),
+        options={
+            "cmnist_sd": {
+                "restarts": 1, "erm_steps": 1001, "sd_steps": 2001, "strength": 2e-5,
+                "anneal_steps": 450,
+                "paper": {("ERM", "train accuracy"): "0.9108",
+                          ("ERM", "test accuracy"): "0.2370 +- 0.0076",
+                          ("spectral decoupling", "train accuracy"): "0.7004",
+                          ("spectral decoupling", "test accuracy"): "0.6840 +- 0.0124"},
+            },
+            "quick": {"cmnist_sd": {"erm_steps": 20, "sd_steps": 40, "anneal_steps": 10}},
+            "full": {"cmnist_sd": {"restarts": 10}},
+        },
+    ),
 }

@@ -22,7 +22,7 @@ from ..utils._param_validation import (
 )
 from ._output import check_output_directory, staged_directory
 from ._recipes import RECIPES
-from ._steps import STEPS
+from ._steps import STEPS, STEPS_WITHOUT_BLOCKS
 
 SIZES = ("quick", "default", "full")
 
@@ -124,13 +124,13 @@ def _options_for(recipe, size):
 
 def _load_data(run):
     run.data = run.load(run.dataset)
-    measured = [step for step in run.recipe.steps if step != "train"]
+    measured = [step for step in run.recipe.steps if step not in STEPS_WITHOUT_BLOCKS]
     if len(run.data.simple_features) == 0 and measured:
         raise ValueError(
             f"{run.dataset} has no block of columns for S (its simple feature is not a "
             f"set of pixels: see `sklearn-sb describe {run.dataset}`), but the recipe "
             f"{run.name!r} measures S with its steps {measured}. Use it with a recipe "
-            "that only trains and scores."
+            f"whose steps are among {sorted(STEPS_WITHOUT_BLOCKS)}, such as cmnist-sd."
         )
     run.X_train, run.X_test = run.data.X_train, run.data.X_test
     run.y_train, run.y_test = run.data.y_train, run.data.y_test

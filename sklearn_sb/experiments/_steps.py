@@ -20,6 +20,8 @@ from ._figure3b import figure3b
 from ._model import make_model
 from ._recipes import ATTACK_ROWS
 from ._robustness import robustness
+from ._cmnist_sd import cmnist_sd
+from ._dbat_dominoes import dbat_dominoes
 from ._s_removed import s_removed
 
 
@@ -150,6 +152,10 @@ def theorem1(run, options):
     run.figures["weights.png"] = figure
 
 
+#: The steps that measure nothing with S randomized: they run on a dataset
+#: without a block of columns for S (Colored MNIST).
+STEPS_WITHOUT_BLOCKS = {"train", "cmnist_sd"}
+
 STEPS = {
     "train": train,
     "randomized": randomized,
@@ -158,6 +164,8 @@ STEPS = {
     "architectures": architectures,
     "figure3b": figure3b,
     "s_removed": s_removed,
+    "dbat_dominoes": dbat_dominoes,
+    "cmnist_sd": cmnist_sd,
     "table2": table2,
     "theorem1": theorem1,
     "confidence": confidence,

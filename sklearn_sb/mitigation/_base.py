@@ -22,7 +22,7 @@ class TrainingMethod(BaseEstimator):
     numbers from torch is as deterministic as the network.
 
     ``side_information`` names what the method uses besides the labels (see
-    :data:`SIDE_INFORMATION`); the network records it as
+    :ref:`side-information`); the network records it as
     ``side_information_`` when fitted.
     """
 

@@ -168,6 +168,11 @@ class DBATClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
     estimator : SBNetClassifier, default=None
         The member template, without a ``method``; None means
         ``SBNetClassifier()``.
+    later_estimator : SBNetClassifier, default=None
+        The template of members 2 and later, when they train differently
+        from the first (the authors' M/C-Dominoes notebook trains the first
+        with SGD and, through a reused variable, the second with AdamW);
+        None uses ``estimator``.
     n_estimators : int, default=2
         Number of members, trained in sequence.
     alpha : float, default=0.1
@@ -200,7 +205,7 @@ class DBATClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
         Each member's accuracy on ``(X_val, y_val)``, when given.
     side_information_ : tuple of str
         What the fit used besides the labels (see
-        :data:`~sklearn_sb.mitigation.SIDE_INFORMATION`).
+        :ref:`side-information`).
     classes_ : ndarray
     n_features_in_ : int
 
@@ -220,6 +225,7 @@ class DBATClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
 
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict_logits", "set_params"]), None],
+        "later_estimator": [HasMethods(["fit", "predict_logits", "set_params"]), None],
         "n_estimators": [Interval(Integral, 2, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "ood": [StrOptions({"given", "oracle", "adversarial"})],
@@ -230,9 +236,11 @@ class DBATClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, estimator=None, *, n_estimators=2, alpha=0.1, ood="given",
-                 agreement="auto", eps=1.0, step_size=0.1, n_iter=15, random_state=None):
+    def __init__(self, estimator=None, *, later_estimator=None, n_estimators=2, alpha=0.1,
+                 ood="given", agreement="auto", eps=1.0, step_size=0.1, n_iter=15,
+                 random_state=None):
         self.estimator = estimator
+        self.later_estimator = later_estimator
         self.n_estimators = n_estimators
         self.alpha = alpha
         self.ood = ood
@@ -270,7 +278,9 @@ class DBATClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, X_ood, X_val, y_val, simple_features):
         self._validate_params()
-        template = self._template()
+        template = self._template(self.estimator)
+        later = template if self.later_estimator is None else \
+            self._template(self.later_estimator)
         X, y = validate_data(self, X, y, dtype=np.float32, allow_nd=True)
         classes = check_two_classes(y, type(self).__name__)
         ood, side = self._ood(X, X_ood, simple_features)
@@ -281,7 +291,7 @@ class DBATClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
         seeds = draw_seed(self.random_state, size=self.n_estimators)
         members = []
         for seed in seeds:
-            member = clone(template).set_params(random_state=int(seed))
+            member = clone(later if members else template).set_params(random_state=int(seed))
             if members:
                 member.set_params(method=_Disagreement(
                     previous=list(members), ood=ood, alpha=self.alpha, variant=variant,
@@ -302,18 +312,18 @@ class DBATClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
         self.classes_ = members[0].classes_
         return self
 
-    def _template(self):
-        if self.estimator is None:
+    @staticmethod
+    def _template(estimator):
+        if estimator is None:
             from .._classifier import SBNetClassifier
 
             return SBNetClassifier()
-        if getattr(self.estimator, "method", None) is not None:
+        if getattr(estimator, "method", None) is not None:
             raise ValueError(
                 "DBATClassifier trains its members with its own disagreement loss: give "
-                "an estimator without a method (got "
-                f"method={self.estimator.method!r})."
+                f"an estimator without a method (got method={estimator.method!r})."
             )
-        return self.estimator
+        return estimator
 
     def _ood(self, X, X_ood, simple_features):
         """D_ood as an array (None for the adversarial variant) and its side information."""

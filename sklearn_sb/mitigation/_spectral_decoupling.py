@@ -27,7 +27,9 @@ class SpectralDecoupling(TrainingMethod):
     under Adam: with a small ``strength`` it brings the gradients near Adam's
     epsilon and damps the updates, as the authors' recipe relies on.
 
-    ``strength`` is grid-searchable as ``method__strength``.
+    A network with one logit ``z`` for two classes (``single_logit = True``,
+    its logits being ``(0, z)``) is penalized on ``z``, as the authors'
+    networks are. ``strength`` is grid-searchable as ``method__strength``.
 
     Read more in the :ref:`User Guide <mitigation-methods>`.
 
@@ -95,6 +97,9 @@ class SpectralDecoupling(TrainingMethod):
         -------
         loss : torch.Tensor
         """
+        if getattr(net.module_, "single_logit", False):
+            # The logits (0, z) of a one-logit network: its logit is z.
+            y_pred = y_pred[:, 1:]
         if self.variant == "annealed":
             penalty = y_pred.pow(2).mean()
             if _steps_done(net) < self.anneal_steps:
