@@ -122,7 +122,7 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
     side_information_ : tuple of str
         What training used besides the labels: ``('none',)``, or the
         method's ``side_information`` (see
-        :data:`sklearn_sb.mitigation.SIDE_INFORMATION`).
+        :ref:`side-information`).
     history_ : skorch.History
         Metrics per epoch: ``train_loss``, and ``train_acc`` with a target,
         ``valid_acc`` and ``valid_loss`` with a validation split.

@@ -10,6 +10,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..base import LogitClassifierMixin, restored_on_failure
+from ..networks._single_logit import SingleLogit
 from ..utils._param_validation import HasMethods, Interval
 from ..utils._random import draw_seed
 from ._registry import register_method
@@ -27,10 +28,18 @@ def _last_linear_replaced(module):
             f"{type(module).__name__} has none."
         )
     body = copy.deepcopy(module)
-    parent_name, _, child = names[-1].rpartition(".")
-    parent = body.get_submodule(parent_name) if parent_name else body
-    head = getattr(parent, child)
-    setattr(parent, child, torch.nn.Identity())
+    replaced = [names[-1]]
+    if getattr(module, "single_logit", False):
+        # The logits (0, z) of a one-logit network: the embedding feeds z.
+        replaced += [name for name, child in module.named_modules()
+                     if isinstance(child, SingleLogit)]
+    head = body.get_submodule(names[-1])
+    for name in replaced:
+        parent_name, _, child = name.rpartition(".")
+        parent = body.get_submodule(parent_name) if parent_name else body
+        setattr(parent, child, torch.nn.Identity())
+    if len(replaced) > 1:
+        head = torch.nn.Sequential(head, SingleLogit())
     return body.eval(), head
 
 

@@ -111,9 +111,21 @@ class SpectralDecoupling(TrainingMethod):
 
 
 def _steps_done(net):
-    """Training batches completed before the current one, over all epochs."""
+    """Training batches completed before the current one, over all epochs.
+
+    skorch lists the current batch in the history before its loss is
+    recorded, and lists validation batches too: only the batches with a
+    ``train_loss`` count. Every epoch has as many training batches as the
+    first.
+    """
     history = net.history
-    current = len(history[-1]["batches"]) if len(history) else 0
+
+    def trained(epoch):
+        return sum("train_loss" in batch for batch in epoch["batches"])
+
+    if not len(history):
+        return 0
+    current = trained(history[-1])
     if len(history) < 2:
         return current
-    return (len(history) - 1) * len(history[0]["batches"]) + current
+    return (len(history) - 1) * trained(history[0]) + current
