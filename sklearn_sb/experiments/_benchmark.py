@@ -9,11 +9,13 @@ for the member its selection rule picked, and the S-removed ceiling (a
 network trained with S removed) is a reference row.
 """
 
+import contextlib
 import json
 import os
 import time
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -414,8 +416,6 @@ def _order(datasets, methods):
 
 
 def _backend(scheduler):
-    import contextlib
-
     if scheduler is None:
         return contextlib.nullcontext()
     from ..parallel import dask_backend
@@ -437,6 +437,4 @@ def _write(result, out, **settings):
         (staging / "results.json").write_text(json.dumps(summary, indent=2))
         result.figure.savefig(staging / "benchmark.png", dpi=120)
         names = sorted(path.name for path in staging.iterdir())
-    from pathlib import Path
-
     return [Path(out) / name for name in names]

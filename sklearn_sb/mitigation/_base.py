@@ -1,6 +1,8 @@
 """The base class of the training methods, and what every method shares."""
 
+import numpy as np
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
 
 from ..base import restored_on_failure
 
@@ -83,13 +85,31 @@ class TrainingMethod(BaseEstimator):
         return clone(network).set_params(method=clone(self))
 
 
-class NetworkEnsembleMixin:
+class NetworkTemplateMixin:
+    """For methods built on a network given as their ``estimator`` parameter."""
+
+    def apply_to(self, network):
+        """An unfitted copy of this method with ``network`` as its network template.
+
+        Parameters
+        ----------
+        network : SBNetClassifier
+
+        Returns
+        -------
+        model : estimator
+        """
+        return clone(self).set_params(estimator=clone(network))
+
+
+class NetworkEnsembleMixin(NetworkTemplateMixin):
     """For methods that train several networks and combine them.
 
     Such a method is a meta-estimator whose ``estimator`` parameter is the
-    member network; :meth:`apply_to` sets it. It implements ``_fit(X, y)``;
-    :meth:`fit` runs it so that a failure or an interrupt leaves the
-    estimator as it was before the call.
+    member network; :meth:`apply_to` sets it. It implements ``_fit(X, y)``
+    and stores its members in ``estimators_``; :meth:`fit` runs ``_fit`` so
+    that a failure or an interrupt leaves the estimator as it was before
+    the call, and :meth:`predict_logits` averages the members' logits.
     """
 
     def fit(self, X, y):
@@ -110,15 +130,16 @@ class NetworkEnsembleMixin:
         with restored_on_failure(self):
             return self._fit(X, y)
 
-    def apply_to(self, network):
-        """An unfitted copy of this method with ``network`` as its member template.
+    def predict_logits(self, X):
+        """The members' logits, averaged.
 
         Parameters
         ----------
-        network : SBNetClassifier
+        X : array-like of shape (n_samples, ...)
 
         Returns
         -------
-        model : estimator
+        logits : ndarray of shape (n_samples, n_classes)
         """
-        return clone(self).set_params(estimator=clone(network))
+        check_is_fitted(self)
+        return np.mean([member.predict_logits(X) for member in self.estimators_], axis=0)

@@ -12,7 +12,7 @@ from ..utils._blocks import simple_and_complex
 from ..utils._param_validation import HasMethods, Interval, StrOptions
 from ..utils._random import draw_seed
 from ..utils._randomize import randomize_validated
-from ._base import TrainingMethod
+from ._base import NetworkEnsembleMixin, TrainingMethod
 from ._registry import register_method
 from ._side_data import check_labeled, check_two_classes, check_unlabeled
 
@@ -132,7 +132,8 @@ class _Disagreement(TrainingMethod):
 
 
 @register_method("d-bat")
-class DBATClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
+class DBATClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin,
+                     BaseEstimator):
     """D-BAT: networks trained one after another to disagree off the training data.
 
     Member 1 is a plain fit of ``estimator``. Member ``m >= 2`` minimizes
@@ -358,29 +359,3 @@ class DBATClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         return self.estimators_[self.selected_]
 
-    def predict_logits(self, X):
-        """The members' logits, averaged.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-
-        Returns
-        -------
-        logits : ndarray of shape (n_samples, n_classes)
-        """
-        check_is_fitted(self)
-        return np.mean([member.predict_logits(X) for member in self.estimators_], axis=0)
-
-    def apply_to(self, network):
-        """An unfitted copy of this method with ``network`` as its member template.
-
-        Parameters
-        ----------
-        network : SBNetClassifier
-
-        Returns
-        -------
-        model : DBATClassifier
-        """
-        return clone(self).set_params(estimator=clone(network))

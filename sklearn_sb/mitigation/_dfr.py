@@ -13,6 +13,7 @@ from ..base import LogitClassifierMixin, restored_on_failure
 from ..networks._single_logit import SingleLogit
 from ..utils._param_validation import HasMethods, Interval
 from ..utils._random import draw_seed
+from ._base import NetworkTemplateMixin
 from ._registry import register_method
 from ._side_data import check_labeled, check_two_classes
 
@@ -74,7 +75,8 @@ def _predict(X, coef, intercept):
 
 
 @register_method("dfr")
-class DFRClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
+class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
+                    BaseEstimator):
     """Deep feature reweighting: a network's last layer refitted on decorrelated data.
 
     The network is fitted on ``(X, y)`` (or kept, when ``estimator`` is a
@@ -297,15 +299,3 @@ class DFRClassifier(LogitClassifierMixin, ClassifierMixin, BaseEstimator):
             )
         return _batched(self.module_, X, torch.device(self.device_))
 
-    def apply_to(self, network):
-        """An unfitted copy of this method retraining ``network``.
-
-        Parameters
-        ----------
-        network : SBNetClassifier
-
-        Returns
-        -------
-        model : DFRClassifier
-        """
-        return clone(self).set_params(estimator=clone(network))

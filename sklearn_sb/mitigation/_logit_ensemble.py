@@ -2,10 +2,8 @@
 
 from numbers import Integral
 
-import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils.validation import check_is_fitted
 
 from ..base import LogitClassifierMixin
 from ..utils._param_validation import HasMethods, Interval
@@ -92,16 +90,3 @@ class LogitEnsembleClassifier(
             self.feature_names_in_ = first.feature_names_in_
         return self
 
-    def predict_logits(self, X):
-        """The members' logits, averaged.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-
-        Returns
-        -------
-        logits : ndarray of shape (n_samples, n_classes)
-        """
-        check_is_fitted(self)
-        return np.mean([member.predict_logits(X) for member in self.estimators_], axis=0)
