@@ -14,7 +14,7 @@ from ..utils._random import draw_seed
 from ..utils._randomize import randomize_validated
 from ._base import NetworkEnsembleMixin, TrainingMethod
 from ._registry import register_method
-from ._side_data import check_labeled, check_two_classes, check_unlabeled
+from ._side_data import OODBatches, check_labeled, check_two_classes, check_unlabeled
 
 # Added inside the logarithm of the agreement loss, as in the authors' code.
 _LOG_FLOOR = 1e-7
@@ -82,25 +82,11 @@ class _Disagreement(TrainingMethod):
         return modules
 
     def _next_ood_batch(self, size, device):
-        if not hasattr(self, "_ood_tensor"):
-            self._ood_tensor = torch.as_tensor(self.ood, device=device)
-            self._previous_proba = [
-                torch.as_tensor(member.predict_proba(self.ood), dtype=torch.float32,
-                                device=device)
-                for member in self.previous
-            ]
-            self._order, self._cursor = None, 0
-        n = len(self._ood_tensor)
-        taken = []
-        while size > 0:
-            if self._order is None or self._cursor == n:
-                self._order, self._cursor = torch.randperm(n).to(device), 0
-            rows = self._order[self._cursor:self._cursor + size]
-            self._cursor += len(rows)
-            size -= len(rows)
-            taken.append(rows)
-        rows = torch.cat(taken)
-        return self._ood_tensor[rows], [proba[rows] for proba in self._previous_proba]
+        if not hasattr(self, "_batches"):
+            previous = [member.predict_proba(self.ood).astype(np.float32)
+                        for member in self.previous]
+            self._batches = OODBatches(self.ood, device, aligned=previous)
+        return self._batches.next(size)
 
     def _adversarial_ood(self, net, X):
         """Points near the batch where the members disagree most, by sign-gradient steps.

@@ -1,6 +1,5 @@
 """Deep feature reweighting: retrain the last layer on a decorrelated set (Kirichenko et al.)."""
 
-import copy
 from numbers import Integral
 
 import numpy as np
@@ -10,38 +9,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..base import LogitClassifierMixin, restored_on_failure
-from ..networks._single_logit import SingleLogit
 from ..utils._param_validation import HasMethods, Interval
 from ..utils._random import draw_seed
 from ._base import NetworkTemplateMixin
 from ._registry import register_method
+from ._surgery import split_last_linear
 from ._side_data import check_labeled, check_two_classes
 
 _BATCH = 4096
-
-
-def _last_linear_replaced(module):
-    """A copy of ``module`` whose last ``Linear`` layer is the identity, and that layer."""
-    names = [name for name, child in module.named_modules() if isinstance(child, torch.nn.Linear)]
-    if not names:
-        raise ValueError(
-            f"DFRClassifier retrains the last Linear layer of the network; "
-            f"{type(module).__name__} has none."
-        )
-    body = copy.deepcopy(module)
-    replaced = [names[-1]]
-    if getattr(module, "single_logit", False):
-        # The logits (0, z) of a one-logit network: the embedding feeds z.
-        replaced += [name for name, child in module.named_modules()
-                     if isinstance(child, SingleLogit)]
-    head = body.get_submodule(names[-1])
-    for name in replaced:
-        parent_name, _, child = name.rpartition(".")
-        parent = body.get_submodule(parent_name) if parent_name else body
-        setattr(parent, child, torch.nn.Identity())
-    if len(replaced) > 1:
-        head = torch.nn.Sequential(head, SingleLogit())
-    return body.eval(), head
 
 
 def _batched(module, X, device):
@@ -200,7 +175,7 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
         check_two_classes(y_val, "The labeled set y_val of DFRClassifier")
         network = self._network(X, y)
         device = torch.device(network.device_)
-        body, head = _last_linear_replaced(network.module_)
+        body, head = split_last_linear(network.module_, type(self).__name__)
         train_embeddings = _batched(body, X, device)
         self._check_body(body, head, X[:8], network)
         mean = train_embeddings.mean(axis=0)

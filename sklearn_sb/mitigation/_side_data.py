@@ -6,6 +6,7 @@ Side data goes to ``fit`` as keywords (``X_ood``, ``X_val``, ``y_val``,
 """
 
 import numpy as np
+import torch
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_consistent_length
 
@@ -55,3 +56,35 @@ def check_two_classes(y, owner):
             f"{owner} needs at least two classes in y; got one class only: {classes!r}."
         )
     return classes
+
+
+class OODBatches:
+    """Batches of an unlabeled set drawn alongside training batches.
+
+    Every call returns the next ``size`` rows of ``X_ood`` (and the same
+    rows of every array in ``aligned``), as tensors on ``device``: the rows
+    are visited in an order reshuffled every pass, with torch's generator
+    (seeded by the network's fit), and a batch larger than what is left
+    continues into the next pass.
+    """
+
+    def __init__(self, X_ood, device, aligned=()):
+        self._X = torch.as_tensor(X_ood, device=device)
+        self._aligned = [torch.as_tensor(a, device=device) for a in aligned]
+        self._order, self._cursor = None, 0
+
+    def __len__(self):
+        return len(self._X)
+
+    def next(self, size):
+        n = len(self._X)
+        taken = []
+        while size > 0:
+            if self._order is None or self._cursor == n:
+                self._order, self._cursor = torch.randperm(n).to(self._X.device), 0
+            rows = self._order[self._cursor:self._cursor + size]
+            self._cursor += len(rows)
+            size -= len(rows)
+            taken.append(rows)
+        rows = torch.cat(taken)
+        return self._X[rows], [a[rows] for a in self._aligned]
