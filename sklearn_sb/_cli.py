@@ -263,10 +263,11 @@ def build_parser():
         description="Fit every mitigation method on every dataset for several seeds and "
                     "score it on the paper's measurements.",
     )
-    from .experiments._benchmark import DATASETS, METHODS
+    from .experiments._benchmark import DATASETS, DEFAULT_METHODS, METHODS
 
     benchmark.add_argument("--methods", nargs="+", choices=list(METHODS), metavar="METHOD",
-                           help=f"methods to run (default: all of {', '.join(METHODS)})")
+                           help=f"methods to run, of {', '.join(METHODS)} (default: "
+                                f"{', '.join(DEFAULT_METHODS)})")
     benchmark.add_argument("--datasets", nargs="+", choices=list(DATASETS), metavar="DATASET",
                            help=f"datasets (default: all of {', '.join(DATASETS)}; those "
                                 "not cached are skipped)")

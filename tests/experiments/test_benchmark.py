@@ -10,6 +10,7 @@ from sklearn_sb._cli import main
 from sklearn_sb.experiments._benchmark import (
     BASELINES,
     CEILING,
+    DEFAULT_METHODS,
     METHODS,
     SYNTHETIC,
     run_benchmark,
@@ -20,8 +21,8 @@ from sklearn_sb.experiments._benchmark import (
 def quick(tmp_path_factory):
     out = tmp_path_factory.mktemp("benchmark") / "out"
     data_home = tmp_path_factory.mktemp("empty_data_home")
-    return run_benchmark(n_seeds=2, size="quick", n_jobs=1, data_home=data_home, out=out,
-                         progress=False), out
+    return run_benchmark(list(METHODS), n_seeds=2, size="quick", n_jobs=1,
+                         data_home=data_home, out=out, progress=False), out
 
 
 def test_every_method_and_the_ceiling_is_scored_on_every_synthetic_dataset(quick):
@@ -32,6 +33,20 @@ def test_every_method_and_the_ceiling_is_scored_on_every_synthetic_dataset(quick
     assert list(ceiling.index) == [(d, "S removed") for d in SYNTHETIC]
     assert (result.table["seeds"] == 2).all()
     assert len(result.cells) == 2 * len(result.table)
+
+
+def test_without_methods_the_baselines_and_the_first_methods_run(monkeypatch):
+    import sklearn_sb.experiments._benchmark as benchmark
+
+    calls = []
+    monkeypatch.setattr(benchmark, "run_cell",
+                        lambda dataset, method, *args: calls.append(method) or [])
+    monkeypatch.setattr(benchmark, "summarize", lambda cells: cells)
+    monkeypatch.setattr(benchmark, "_figure", lambda table: None)
+    monkeypatch.setattr(benchmark.pd.DataFrame, "sort_values", lambda self, *a, **k: self)
+    run_benchmark(datasets=["lms5"], n_seeds=1, n_jobs=1, progress=False)
+    assert calls == [*DEFAULT_METHODS, CEILING]
+    assert set(BASELINES) <= set(DEFAULT_METHODS)
 
 
 def test_d_bat_has_a_row_for_its_selected_member(quick):
@@ -46,7 +61,7 @@ def test_the_side_information_of_every_method_is_recorded(quick):
     assert side.to_dict() == {
         "erm": "none", "logit-ensemble": "none", "adversarial-training": "none",
         "spectral-decoupling": "none", "d-bat": "oracle_simple_block",
-        "dfr": "labeled_decorrelated_fit",
+        "dfr": "labeled_decorrelated_fit", "d-bat-adversarial": "none",
     }
 
 
