@@ -34,7 +34,7 @@ def agreement_loss(previous, current, variant):
         predicts, ``-log(p1(k) (1 - p2(k)) + (1 - p1(k)) p2(k))``.
     """
     if variant == "binary":
-        disagreement = previous[:, 0] * current[:, 1] + previous[:, 1] * current[:, 0]
+        disagreement = (previous * current.flip(1)).sum(dim=1)
     else:
         p1, k = previous.max(dim=1)
         p2 = current[torch.arange(len(current), device=current.device), k]
@@ -71,9 +71,8 @@ class _Disagreement(TrainingMethod):
         else:
             X_ood, previous = self._next_ood_batch(len(X), X.device)
         current = torch.softmax(net.module_(X_ood), dim=1)
-        agreement = torch.stack([agreement_loss(p, current, self.variant)
-                                 for p in previous]).mean()
-        return loss + self.alpha * agreement
+        agreement = sum(agreement_loss(p, current, self.variant) for p in previous)
+        return loss + self.alpha / len(previous) * agreement
 
     def _modules(self, device):
         modules = [member.module_.to(device).eval() for member in self.previous]

@@ -58,14 +58,14 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
     :class:`~sklearn.frozen.FrozenEstimator` of a fitted one); then only its
     last linear layer is replaced, following the authors' recipe
     (``dfr_evaluate_spurious.py`` of Kirichenko, Izmailov and Wilson, ICLR
-    2023): the penultimate embeddings are standardized with statistics of the
-    training rows; an l1-penalized logistic regression (liblinear) is tuned
-    over ``C`` on one half of the labeled decorrelated set ``(X_val, y_val)``,
-    fitted on group-balanced subsets of the other half and scored by its
-    worst-group accuracy there; with the best ``C``, it is refitted
-    ``n_refits`` times on group-balanced subsets of the whole set and the
-    coefficients are averaged. Groups are ``groups`` when given, else the
-    classes.
+    2023): an l1-penalized logistic regression (liblinear) on the penultimate
+    embeddings is tuned over ``C``: fitted on a group-balanced subset of one
+    half of the labeled decorrelated set ``(X_val, y_val)`` (standardized
+    with that subset's statistics), scored by its worst-group accuracy on
+    the other half; with the best ``C``, it is refitted ``n_refits`` times
+    on group-balanced subsets of the whole set (standardized with the
+    training rows' statistics) and the coefficients are averaged. Groups
+    are ``groups`` when given, else the classes.
 
     It answers the paper's question "learned but unused, or never learned?"
     as a probe: if the retrained network uses S^c (high S-randomized
@@ -228,15 +228,24 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
             )
 
     def _tune(self, embeddings, labels, groups, C_grid, rng):
-        """Worst-group accuracy on the second half for every C, fitted on the first."""
+        """Worst-group accuracy on the second half for every C, fitted on the first.
+
+        As the authors' code does, one group-balanced subset of the first
+        half is drawn and every C is fitted on it.
+        """
         order = rng.permutation(len(labels))
         first, second = order[: len(order) // 2], order[len(order) // 2:]
         n_classes = int(labels.max()) + 1
         scores = {}
+        rows = first[_balanced_rows(groups[first], rng)]
+        # The authors standardize the tuning fits with the statistics of
+        # the rows fitted (the final refits: of the training rows).
+        mean, scale = embeddings[rows].mean(axis=0), embeddings[rows].std(axis=0)
+        scale[scale == 0] = 1
+        fitted, held = (embeddings[rows] - mean) / scale, (embeddings[second] - mean) / scale
         for C in C_grid:
-            rows = first[_balanced_rows(groups[first], rng)]
-            coef, intercept = _l1_logistic(C, embeddings[rows], labels[rows], n_classes, rng)
-            correct = _predict(embeddings[second], coef, intercept) == labels[second]
+            coef, intercept = _l1_logistic(C, fitted, labels[rows], n_classes, rng)
+            correct = _predict(held, coef, intercept) == labels[second]
             scores[float(C)] = min(correct[groups[second] == g].mean()
                                    for g in np.unique(groups[second]))
         return scores

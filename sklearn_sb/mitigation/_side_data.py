@@ -86,5 +86,5 @@ class OODBatches:
             self._cursor += len(rows)
             size -= len(rows)
             taken.append(rows)
-        rows = torch.cat(taken)
+        rows = taken[0] if len(taken) == 1 else torch.cat(taken)
         return self._X[rows], [a[rows] for a in self._aligned]
