@@ -22,7 +22,7 @@ TARGETS = {"spectral-decoupling": 1.1, "d-bat": 2.6, "dfr": 1.2}
 
 def fit_seconds(method, data, size, seed):
     net = _network(data, size).set_params(random_state=seed, device="cpu")
-    model, side_data = METHODS[method](net, data, seed)
+    model, side_data = METHODS[method](net, data, seed, size)
     start = time.perf_counter()
     model.fit(data.X_train, data.y_train, **side_data)
     return time.perf_counter() - start

@@ -50,6 +50,9 @@ class BenchmarkSize:
     max_epochs: int
     image_epochs: int
     n_repeats: int = 3
+    #: D-BAT's alpha on synthetic data: at the full size 0.2 (MITIGATION.md's
+    #: trial); at 30,000 rows in 10 dimensions the slabs need 0.5.
+    dbat_alpha: float = 0.5
 
 
 SIZES = {
@@ -58,7 +61,7 @@ SIZES = {
     # LMS-7 from 30,000 rows in 10 dimensions within 25 epochs; in 50
     # dimensions it needs the full size (with 50,000 rows it stays on S).
     "default": BenchmarkSize(30_000, 5_000, 5_000, 10, 25, 10),
-    "full": BenchmarkSize(100_000, 20_000, 10_000, 50, 40, 30),
+    "full": BenchmarkSize(100_000, 20_000, 10_000, 50, 40, 30, dbat_alpha=0.2),
 }
 # FCN(100, 2), SGD with momentum 0.9 at lr 0.05 (without momentum MS-(5,7)'s
 # slabs stay at chance), weight decay 5e-5, batch 256, a fixed number of
@@ -78,20 +81,21 @@ def _network(data, size):
                               "module__input_shape": data.image_shape})
 
 
-# -- the methods: each builds its model and its fit's side data ----------------------
+# -- the methods: each builds its model and its fit's side data from the member
+# network, the data, the seed and the size --------------------------------------------
 
 
-def _erm(net, data, seed):
+def _erm(net, data, seed, size):
     return net, {}
 
 
-def _logit_ensemble(net, data, seed):
+def _logit_ensemble(net, data, seed, size):
     from ..mitigation import LogitEnsembleClassifier
 
     return LogitEnsembleClassifier(net, n_estimators=3, random_state=seed), {}
 
 
-def _adversarial_training(net, data, seed):
+def _adversarial_training(net, data, seed, size):
     from ..mitigation import AdversarialTraining
 
     # The adversarial recipe's ball: l2, half LMS-5's margin (see RECIPES).
@@ -99,33 +103,33 @@ def _adversarial_training(net, data, seed):
                                                      n_iter=7)), {}
 
 
-def _spectral_decoupling(net, data, seed):
+def _spectral_decoupling(net, data, seed, size):
     from ..mitigation import SpectralDecoupling
 
     return net.set_params(method=SpectralDecoupling(strength=0.1)), {}
 
 
-def _dbat(net, data, seed):
+def _dbat(net, data, seed, size):
     from ..mitigation import DBATClassifier
 
     if data.image_shape is None:
         # Held-out rows with S permuted: the oracle D_ood of MITIGATION.md.
-        model = DBATClassifier(net, alpha=0.5, ood="oracle", random_state=seed)
+        model = DBATClassifier(net, alpha=size.dbat_alpha, ood="oracle", random_state=seed)
         return model, {"X_ood": data.X_side, "simple_features": data.blocks}
     model = DBATClassifier(net, alpha=0.1, ood="given", random_state=seed)
     return model, {"X_ood": data.X_side}
 
 
-def _dbat_adversarial(net, data, seed):
+def _dbat_adversarial(net, data, seed, size):
     from ..mitigation import DBATClassifier
 
     # No side data: D_ood is searched within the UAP budget of every batch.
-    return DBATClassifier(net, alpha=0.5, ood="adversarial", eps=DATASETS[data.name]["eps"],
+    return DBATClassifier(net, alpha=size.dbat_alpha, ood="adversarial", eps=DATASETS[data.name]["eps"],
                           step_size=DATASETS[data.name]["eps"] / 5, n_iter=7,
                           random_state=seed), {}
 
 
-def _dfr(net, data, seed):
+def _dfr(net, data, seed, size):
     from ..mitigation import DFRClassifier
 
     return DFRClassifier(net, random_state=seed), {"X_val": data.X_val, "y_val": data.y_val}
@@ -238,7 +242,7 @@ def run_cell(dataset, method, seed, size, data_home=None, n_threads=None):
                  "side information": "oracle_simple_block",
                  "S^c accuracy (S removed)": result.ceiling["accuracy"],
                  "S^c AUC (S removed)": result.ceiling["roc_auc"]}]
-    model, side_data = METHODS[method](net, data, seed)
+    model, side_data = METHODS[method](net, data, seed, size)
     model.fit(data.X_train, data.y_train, **side_data)
     seconds = time.perf_counter() - start
     side = "+".join(getattr(model, "side_information_", ("none",)))
@@ -398,7 +402,7 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_j
     backend = _backend(scheduler)
     with backend, tqdm(total=len(jobs), desc="benchmark", unit="cell",
                        disable=not progress) as bar:
-        parallel = Parallel(n_jobs=n_jobs if scheduler is None else -1,
+        parallel = Parallel(n_jobs=n_workers if scheduler is None else -1,
                             return_as="generator_unordered")
         rows = []
         for cell in parallel(delayed(run_cell)(*job, size, data_home, threads)

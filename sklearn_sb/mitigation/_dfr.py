@@ -1,10 +1,13 @@
 """Deep feature reweighting: retrain the last layer on a decorrelated set (Kirichenko et al.)."""
 
+import contextlib
+import warnings
 from numbers import Integral
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -25,6 +28,21 @@ def _batched(module, X, device):
             module(torch.as_tensor(X[start:start + _BATCH], device=device)).cpu()
             for start in range(0, len(X), _BATCH)
         ]).numpy()
+
+
+@contextlib.contextmanager
+def _convergence_counted():
+    """Collect the ConvergenceWarnings raised inside, to be reported once."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        unconverged = []
+        yield unconverged
+    for warning in caught:
+        if issubclass(warning.category, ConvergenceWarning):
+            unconverged.append(warning)
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename,
+                                   warning.lineno)
 
 
 def _balanced_rows(groups, rng):
@@ -189,11 +207,18 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
                 f"{sorted(set(np.unique(y_val)) - set(network.classes_))}."
             )
         rng = np.random.RandomState(draw_seed(self.random_state))
-        self.tuning_scores_ = self._tune(val_embeddings, labels, groups, C_grid, rng)
-        self.C_ = max(self.tuning_scores_, key=self.tuning_scores_.get)
-        n_classes = len(network.classes_)
-        fits = [_l1_logistic(self.C_, val_embeddings[rows], labels[rows], n_classes, rng)
-                for rows in (_balanced_rows(groups, rng) for _ in range(self.n_refits))]
+        with _convergence_counted() as unconverged:
+            self.tuning_scores_ = self._tune(val_embeddings, labels, groups, C_grid, rng)
+            self.C_ = max(self.tuning_scores_, key=self.tuning_scores_.get)
+            n_classes = len(network.classes_)
+            fits = [_l1_logistic(self.C_, val_embeddings[rows], labels[rows], n_classes, rng)
+                    for rows in (_balanced_rows(groups, rng) for _ in range(self.n_refits))]
+        if unconverged:
+            warnings.warn(
+                f"{len(unconverged)} liblinear fit(s) of DFR stopped at max_iter=100 before "
+                "converging (the authors' code keeps scikit-learn's defaults too).",
+                ConvergenceWarning, stacklevel=3,
+            )
         self.coef_ = np.mean([coef for coef, _ in fits], axis=0)
         self.intercept_ = np.mean([intercept for _, intercept in fits], axis=0)
         self.estimator_ = network

@@ -107,7 +107,9 @@ def member_view(joint, module):
     the members' base criterion, so it predicts, scores and is attacked as
     any fitted ``SBNetClassifier``.
     """
-    view = copy.copy(joint)
+    # Not copy.copy: skorch's __getstate__ would copy the whole joint module.
+    view = object.__new__(type(joint))
+    view.__dict__.update(joint.__dict__)
     view.module_ = module.eval()
     view.criterion_ = joint.criterion_.base
     return view

@@ -1,12 +1,13 @@
 """DFRClassifier: the last layer of a network retrained on a labeled decorrelated set."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
 import torch
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.validation import check_is_fitted
@@ -165,6 +166,22 @@ def test_l1_penalty_zeroes_most_coefficients_for_a_tiny_C(small):
     assert np.mean(sparse.coef_ == 0) >= 0.8
     # An l2 penalty would leave no exact zero; l1 at C=1 keeps more weights.
     assert np.count_nonzero(dense.coef_) > np.count_nonzero(sparse.coef_)
+
+
+def test_unconverged_liblinear_fits_are_reported_once_per_fit(small, monkeypatch):
+    fit = _dfr._l1_logistic
+
+    def unconverged(*args):
+        warnings.warn("Liblinear failed to converge", ConvergenceWarning)
+        return fit(*args)
+
+    monkeypatch.setattr(_dfr, "_l1_logistic", unconverged)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _fitted(small, C=(1.0, 0.1), n_refits=3)
+    messages = [str(w.message) for w in caught if w.category is ConvergenceWarning]
+    assert messages == ["5 liblinear fit(s) of DFR stopped at max_iter=100 before converging "
+                        "(the authors' code keeps scikit-learn's defaults too)."]
 
 
 def test_given_groups_balance_the_subsets(small, monkeypatch):

@@ -78,3 +78,9 @@ def test_the_template_is_left_untouched(lms):
     template = SBNetClassifier(module__width=30, max_epochs=1, device="cpu")
     joint_network(template, 2)
     assert template.module == "fcn" and template.criterion is None
+
+
+def test_member_views_share_the_joint_networks_parameters(joint):
+    view = member_view(joint, joint.module_.members[0])
+    assert view.module_ is joint.module_.members[0]
+    assert view.optimizer_ is joint.optimizer_
