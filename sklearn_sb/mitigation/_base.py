@@ -143,3 +143,41 @@ class NetworkEnsembleMixin(NetworkTemplateMixin):
         """
         check_is_fitted(self)
         return np.mean([member.predict_logits(X) for member in self.estimators_], axis=0)
+
+
+def member_template(estimator, owner):
+    """The network template of a method that trains its own members.
+
+    ``estimator``, or ``SBNetClassifier()`` for None. A template with a
+    training method is refused: the method ``owner`` trains the members its
+    own way.
+    """
+    if estimator is None:
+        from .._classifier import SBNetClassifier
+
+        return SBNetClassifier()
+    if getattr(estimator, "method", None) is not None:
+        raise ValueError(
+            f"{owner} trains its members with its own loss: give an estimator without "
+            f"a method (got method={estimator.method!r})."
+        )
+    return estimator
+
+
+def select_member(members, X_val, y_val, otherwise):
+    """The member a labeled decorrelated set picks, or the fallback without one.
+
+    Returns
+    -------
+    validation_scores : ndarray of shape (n_members,) or None
+        Each member's accuracy on ``(X_val, y_val)``.
+    selected : int or None
+        The best member's index, else ``otherwise``.
+    rule : str
+        'validation accuracy', else 'last member' (``otherwise`` an index)
+        or 'ensemble' (``otherwise`` None).
+    """
+    if X_val is None:
+        return None, otherwise, "ensemble" if otherwise is None else "last member"
+    scores = np.array([member.score(X_val, y_val) for member in members])
+    return scores, int(np.argmax(scores)), "validation accuracy"

@@ -12,7 +12,7 @@ from ..utils._blocks import simple_and_complex
 from ..utils._param_validation import HasMethods, Interval, StrOptions
 from ..utils._random import draw_seed
 from ..utils._randomize import randomize_validated
-from ._base import NetworkEnsembleMixin, TrainingMethod
+from ._base import NetworkEnsembleMixin, TrainingMethod, member_template, select_member
 from ._registry import register_method
 from ._side_data import OODBatches, check_labeled, check_two_classes, check_unlabeled
 
@@ -264,9 +264,9 @@ class DBATClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin
 
     def _fit(self, X, y, X_ood, X_val, y_val, simple_features):
         self._validate_params()
-        template = self._template(self.estimator)
+        template = member_template(self.estimator, type(self).__name__)
         later = template if self.later_estimator is None else \
-            self._template(self.later_estimator)
+            member_template(self.later_estimator, type(self).__name__)
         X, y = validate_data(self, X, y, dtype=np.float32, allow_nd=True)
         classes = check_two_classes(y, type(self).__name__)
         ood, side = self._ood(X, X_ood, simple_features)
@@ -285,31 +285,13 @@ class DBATClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin
                 ))
             members.append(member.fit(X, y).set_params(method=None))
         self.estimators_ = members
+        self.validation_scores_, self.selected_, self.selection_ = select_member(
+            members, X_val, y_val, otherwise=len(members) - 1)
         if X_val is not None:
-            self.validation_scores_ = np.array([m.score(X_val, y_val) for m in members])
-            self.selected_ = int(np.argmax(self.validation_scores_))
-            self.selection_ = "validation accuracy"
             side = side + ("labeled_ood_selection",)
-        else:
-            self.validation_scores_ = None
-            self.selected_ = len(members) - 1
-            self.selection_ = "last member"
         self.side_information_ = side
         self.classes_ = members[0].classes_
         return self
-
-    @staticmethod
-    def _template(estimator):
-        if estimator is None:
-            from .._classifier import SBNetClassifier
-
-            return SBNetClassifier()
-        if getattr(estimator, "method", None) is not None:
-            raise ValueError(
-                "DBATClassifier trains its members with its own disagreement loss: give "
-                f"an estimator without a method (got method={estimator.method!r})."
-            )
-        return estimator
 
     def _ood(self, X, X_ood, simple_features):
         """D_ood as an array (None for the adversarial variant) and its side information."""
