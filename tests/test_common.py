@@ -33,7 +33,13 @@ from sklearn_sb import (
     make_lms,
 )
 
-from sklearn_sb.mitigation import DBATClassifier, DFRClassifier
+from sklearn_sb.mitigation import (
+    DBATClassifier,
+    DFRClassifier,
+    DivDisClassifier,
+    GradientDiversityClassifier,
+    OrthoPClassifier,
+)
 
 from ._discovery import all_estimators, all_parameter_objects
 
@@ -77,6 +83,11 @@ SMALL_INSTANCES = {
     "DBATClassifier": lambda: DBATClassifier(small_net(), ood="adversarial", n_iter=2,
                                              random_state=0),
     "DFRClassifier": lambda: DFRClassifier(small_net(), n_refits=2, random_state=0),
+    # The default strength (100) outweighs the cross-entropy in the checks' 5 epochs.
+    "GradientDiversityClassifier": lambda: GradientDiversityClassifier(
+        small_net(), strength=1.0, random_state=0),
+    "OrthoPClassifier": lambda: OrthoPClassifier(small_net(), random_state=0),
+    "DivDisClassifier": lambda: DivDisClassifier(small_net(), random_state=0),
     # `features` is required.
     "RandomizedFeatureScorer": lambda: RandomizedFeatureScorer([0], random_state=0),
     # `estimator` is required and must be fitted; a FrozenEstimator stays

@@ -73,7 +73,11 @@ def torch_model(estimator, caller):
     inner = getattr(estimator, "estimator", None)
     if type(estimator).__name__ == "FrozenEstimator" and inner is not None:
         estimator = inner
-    members = getattr(estimator, "estimators_", None)
+    # The networks whose mean logits are the predictions: all the members,
+    # or the ones a method predicts with (DivDis after disambiguation).
+    members = getattr(estimator, "predicting_estimators_", None)
+    if members is None:
+        members = getattr(estimator, "estimators_", None)
     nets = members if members is not None else [estimator]
     if not all(hasattr(net, "module_") or hasattr(type(net), "initialize_module") for net in nets):
         raise TypeError(

@@ -10,7 +10,10 @@ from ._adversarial_training import AdversarialTraining
 from ._base import NetworkEnsembleMixin, TrainingMethod
 from ._dbat import DBATClassifier
 from ._dfr import DFRClassifier
+from ._divdis import DivDisClassifier
+from ._gradient_diversity import GradientDiversityClassifier
 from ._logit_ensemble import LogitEnsembleClassifier
+from ._orthop import OrthoPClassifier
 from ._registry import available_methods, make_method, register_method
 from ._side_data import SIDE_INFORMATION
 from ._spectral_decoupling import SpectralDecoupling
@@ -19,8 +22,11 @@ __all__ = [
     "AdversarialTraining",
     "DBATClassifier",
     "DFRClassifier",
+    "DivDisClassifier",
+    "GradientDiversityClassifier",
     "LogitEnsembleClassifier",
     "NetworkEnsembleMixin",
+    "OrthoPClassifier",
     "SIDE_INFORMATION",
     "SpectralDecoupling",
     "TrainingMethod",

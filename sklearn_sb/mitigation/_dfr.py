@@ -14,7 +14,7 @@ from ..utils._param_validation import HasMethods, Interval
 from ..utils._random import draw_seed
 from ._base import NetworkTemplateMixin
 from ._registry import register_method
-from ._surgery import split_last_linear
+from ._surgery import check_last_step, split_last_linear
 from ._l1_logistic import l1_logistic
 from ._side_data import check_labeled, check_two_classes
 
@@ -190,7 +190,8 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
         device = torch.device(network.device_)
         body, head = split_last_linear(network.module_, type(self).__name__)
         train_embeddings = _batched(body, X, device)
-        self._check_body(body, head, X[:8], network)
+        check_last_step(network.module_, body, head,
+                        torch.as_tensor(X[:8], device=device), type(self).__name__)
         mean = train_embeddings.mean(axis=0)
         scale = train_embeddings.std(axis=0)
         scale[scale == 0] = 1
@@ -237,19 +238,6 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
             check_is_fitted(self.estimator.estimator)
             return self.estimator.estimator
         return clone(self.estimator).fit(X, y)
-
-    @staticmethod
-    def _check_body(body, head, X, network):
-        """The body followed by the head must be the network: the head is its last step."""
-        device = torch.device(network.device_)
-        with torch.no_grad():
-            rebuilt = head(torch.as_tensor(_batched(body, X, device), device=device)).cpu()
-        if not np.allclose(rebuilt.numpy(), network.predict_logits(X), rtol=1e-4, atol=1e-4):
-            raise ValueError(
-                "DFRClassifier needs a network whose last step is its last Linear layer "
-                f"(the logits are that layer's outputs); {type(network.module_).__name__} "
-                "computes something after it."
-            )
 
     def _tune(self, embeddings, labels, groups, C_grid, rng):
         """Worst-group accuracy on the second half for every C (and the unconverged fits).

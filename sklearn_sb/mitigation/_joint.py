@@ -16,7 +16,7 @@ from sklearn.base import clone
 from ..networks import get_network
 
 
-def _instances(network, n_members, from_data, options):
+def build_networks(network, n_members, from_data, options):
     """``n_members`` independently initialized networks of one kind."""
     if isinstance(network, str):
         network = get_network(network)
@@ -53,7 +53,7 @@ class JointNetworks(torch.nn.Module):
         super().__init__()
         from_data = {"n_features": n_features, "n_classes": n_classes,
                      "input_shape": input_shape}
-        self.members = torch.nn.ModuleList(_instances(network, n_members, from_data, options))
+        self.members = torch.nn.ModuleList(build_networks(network, n_members, from_data, options))
 
     def forward(self, x):
         return torch.stack([member(x) for member in self.members], dim=1)

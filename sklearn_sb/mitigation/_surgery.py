@@ -35,3 +35,29 @@ def split_last_linear(module, owner):
     if len(replaced) > 1:
         head = torch.nn.Sequential(head, SingleLogit())
     return body.eval(), head
+
+
+def check_last_step(module, body, head, sample, owner):
+    """Refuse a network that computes something after its last Linear layer.
+
+    ``head(body(x))`` must be ``module(x)`` on the rows ``sample`` (a tensor
+    on the module's device), or the layer ``owner`` replaces is not where the
+    logits come from.
+    """
+    error = ValueError(
+        f"{owner} works on the last Linear layer of the network, so that layer must be "
+        f"the network's last step; {type(module).__name__} computes something after it."
+    )
+    was_training = module.training
+    module.eval()
+    try:
+        with torch.no_grad():
+            try:
+                rebuilt = head(body(sample))
+            except RuntimeError as failure:
+                # The layer's output feeds something that cannot read the embedding.
+                raise error from failure
+            if not torch.allclose(rebuilt, module(sample), rtol=1e-4, atol=1e-4):
+                raise error
+    finally:
+        module.train(was_training)

@@ -384,7 +384,7 @@ def _bad_fits(small):
             "C must hold positive"),
         "a step after the last Linear layer": (
             DFRClassifier(sigmoid_net), dict(X_val=X_val, y_val=y_val),
-            "last step is its last Linear layer.*_LinearThenSigmoid computes something after"),
+            "last step.*_LinearThenSigmoid computes something after"),
     }
 
 
