@@ -61,14 +61,21 @@ class StopAtTarget(Callback):
 
 
 def training_metrics(net, X, y):
-    """Accuracy and mean loss of ``net`` on ``(X, y)``, in evaluation mode."""
+    """Accuracy and mean loss of ``net`` on ``(X, y)``, in evaluation mode.
+
+    A network of several members trained jointly (logits of shape ``(n,
+    n_members, n_classes)``, a criterion with the members' ``base``
+    criterion) gives its worst member's accuracy and loss.
+    """
     net.module_.eval()
-    correct = torch.zeros((), device=X.device)
-    loss_sum = torch.zeros((), device=X.device)
+    criterion = getattr(net.criterion_, "base", net.criterion_)
+    correct = loss_sum = 0
     with torch.no_grad():
         for start in range(0, len(X), 8192):
             Xb, yb = X[start : start + 8192], y[start : start + 8192]
             logits = net.infer(Xb)
-            correct += (logits.argmax(1) == yb).sum()
-            loss_sum += net.get_loss(logits, yb) * len(yb)
-    return correct.item() / len(X), loss_sum.item() / len(X)
+            members = logits[:, None] if logits.ndim == 2 else logits
+            correct = correct + (members.argmax(2) == yb[:, None]).sum(0)
+            loss_sum = loss_sum + torch.stack(
+                [criterion(members[:, k], yb) for k in range(members.shape[1])]) * len(yb)
+    return correct.min().item() / len(X), loss_sum.max().item() / len(X)

@@ -81,32 +81,45 @@ def _network(data, size):
                               "module__input_shape": data.image_shape})
 
 
-# -- the methods: each builds its model and its fit's side data from the member
-# network, the data, the seed and the size --------------------------------------------
+# -- the methods: each plans its model and its fit from the member network, the
+# data, the seed and the size ---------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """A method's model, its fit's side data, and what follows the fit."""
+
+    model: object
+    fit_params: dict = field(default_factory=dict)
+    #: Called with the fitted model (DivDis's disambiguation).
+    after_fit: object = None
+    #: The unlabeled side data was made by permuting S (synthetic data): the
+    #: model records 'unlabeled_ood', the table says 'oracle_simple_block'.
+    oracle_ood: bool = False
 
 
 def _erm(net, data, seed, size):
-    return net, {}
+    return _Plan(net)
 
 
 def _logit_ensemble(net, data, seed, size):
     from ..mitigation import LogitEnsembleClassifier
 
-    return LogitEnsembleClassifier(net, n_estimators=3, random_state=seed), {}
+    return _Plan(LogitEnsembleClassifier(net, n_estimators=3, random_state=seed))
 
 
 def _adversarial_training(net, data, seed, size):
     from ..mitigation import AdversarialTraining
 
     # The adversarial recipe's ball: l2, half LMS-5's margin (see RECIPES).
-    return net.set_params(method=AdversarialTraining(eps=0.05, norm=2, step_size=0.02,
-                                                     n_iter=7)), {}
+    return _Plan(net.set_params(method=AdversarialTraining(eps=0.05, norm=2, step_size=0.02,
+                                                           n_iter=7)))
 
 
 def _spectral_decoupling(net, data, seed, size):
     from ..mitigation import SpectralDecoupling
 
-    return net.set_params(method=SpectralDecoupling(strength=0.1)), {}
+    return _Plan(net.set_params(method=SpectralDecoupling(strength=0.1)))
 
 
 def _dbat(net, data, seed, size):
@@ -115,24 +128,56 @@ def _dbat(net, data, seed, size):
     if data.image_shape is None:
         # Held-out rows with S permuted: the oracle D_ood of MITIGATION.md.
         model = DBATClassifier(net, alpha=size.dbat_alpha, ood="oracle", random_state=seed)
-        return model, {"X_ood": data.X_side, "simple_features": data.blocks}
-    model = DBATClassifier(net, alpha=0.1, ood="given", random_state=seed)
-    return model, {"X_ood": data.X_side}
+        return _Plan(model, {"X_ood": data.X_side, "simple_features": data.blocks})
+    return _Plan(DBATClassifier(net, alpha=0.1, ood="given", random_state=seed),
+                 {"X_ood": data.X_side})
 
 
 def _dbat_adversarial(net, data, seed, size):
     from ..mitigation import DBATClassifier
 
     # No side data: D_ood is searched within the UAP budget of every batch.
-    return DBATClassifier(net, alpha=size.dbat_alpha, ood="adversarial", eps=DATASETS[data.name]["eps"],
-                          step_size=DATASETS[data.name]["eps"] / 5, n_iter=7,
-                          random_state=seed), {}
+    eps = DATASETS[data.name]["eps"]
+    return _Plan(DBATClassifier(net, alpha=size.dbat_alpha, ood="adversarial", eps=eps,
+                                step_size=eps / 5, n_iter=7, random_state=seed))
 
 
 def _dfr(net, data, seed, size):
     from ..mitigation import DFRClassifier
 
-    return DFRClassifier(net, random_state=seed), {"X_val": data.X_val, "y_val": data.y_val}
+    return _Plan(DFRClassifier(net, random_state=seed),
+                 {"X_val": data.X_val, "y_val": data.y_val})
+
+
+def _gradient_diversity(net, data, seed, size):
+    from ..mitigation import GradientDiversityClassifier
+
+    # Without a labeled set nothing is selected: the decorrelated set picks a member.
+    return _Plan(GradientDiversityClassifier(net, random_state=seed),
+                 {"X_val": data.X_val, "y_val": data.y_val})
+
+
+def _orthop(net, data, seed, size):
+    from .._classifier import SBNetClassifier
+    from ..mitigation import OrthoPClassifier
+
+    if data.image_shape is not None:
+        # The projection acts on the first layer's input: a fully connected
+        # network on the flattened images, trained as the CNN is.
+        net = SBNetClassifier(**{**_SYNTHETIC_NETWORK, "max_epochs": size.image_epochs,
+                                 "random_state": net.random_state})
+    return _Plan(OrthoPClassifier(net, random_state=seed))
+
+
+def _divdis(net, data, seed, size):
+    from ..mitigation import DivDisClassifier
+
+    def disambiguate(model):
+        model.disambiguate(data.X_val, data.y_val)
+
+    # Synthetic target rows are the held-out rows with S permuted.
+    return _Plan(DivDisClassifier(net, random_state=seed), {"X_ood": data.X_val},
+                 after_fit=disambiguate, oracle_ood=data.image_shape is None)
 
 
 METHODS = {
@@ -143,9 +188,14 @@ METHODS = {
     "d-bat": _dbat,
     "dfr": _dfr,
     "d-bat-adversarial": _dbat_adversarial,
+    "gradient-diversity": _gradient_diversity,
+    "orthop": _orthop,
+    "divdis": _divdis,
 }
-#: What runs when no methods are named: the baselines and the first methods
-#: (the adversarial D-BAT searches D_ood for every batch: ~15x ERM's cost).
+#: What runs when no methods are named: the baselines and the first methods.
+#: The others are named with ``--methods`` (the adversarial D-BAT searches
+#: D_ood for every batch, ~8x ERM's cost; gradient diversity backpropagates
+#: twice).
 DEFAULT_METHODS = ("erm", "logit-ensemble", "adversarial-training", "spectral-decoupling",
                    "d-bat", "dfr")
 BASELINES = ("erm", "logit-ensemble", "adversarial-training")
@@ -242,13 +292,20 @@ def run_cell(dataset, method, seed, size, data_home=None, n_threads=None):
                  "side information": "oracle_simple_block",
                  "S^c accuracy (S removed)": result.ceiling["accuracy"],
                  "S^c AUC (S removed)": result.ceiling["roc_auc"]}]
-    model, side_data = METHODS[method](net, data, seed, size)
-    model.fit(data.X_train, data.y_train, **side_data)
+    plan = METHODS[method](net, data, seed, size)
+    model = plan.model.fit(data.X_train, data.y_train, **plan.fit_params)
+    if plan.after_fit is not None:
+        plan.after_fit(model)
     seconds = time.perf_counter() - start
-    side = "+".join(getattr(model, "side_information_", ("none",)))
+    side = getattr(model, "side_information_", ("none",))
+    if plan.oracle_ood:
+        side = tuple("oracle_simple_block" if s == "unlabeled_ood" else s for s in side)
+    side = "+".join(side)
     rows = [{**base, "row": "model", "wall time (s)": seconds, "side information": side,
              **_scores(model, data, seed, size, eps)}]
-    if hasattr(model, "selected_estimator_"):
+    selected = getattr(model, "selected_estimator_", model)
+    # A member row unless the model is the member (DivDis after disambiguation).
+    if selected is not model and getattr(model, "predicting_estimators_", None) != [selected]:
         rows.append({**base, "row": f"selected member ({model.selection_})",
                      "wall time (s)": seconds, "side information": side,
                      **_scores(model.selected_estimator_, data, seed, size, eps)})

@@ -55,6 +55,15 @@ def test_d_bat_has_a_row_for_its_selected_member(quick):
     assert list(rows[:2]) == ["model", "selected member (last member)"]
 
 
+def test_ensembles_have_a_row_for_the_member_they_select_unless_they_predict_with_it(quick):
+    result, _ = quick
+    rows = result.table.xs("lms5", level="dataset").index
+    members = {method for method, row in rows if row.startswith("selected member")}
+    assert members == {"d-bat", "d-bat-adversarial", "gradient-diversity", "orthop"}
+    assert ("gradient-diversity", "selected member (validation accuracy)") in rows
+    assert ("orthop", "selected member (last member)") in rows
+
+
 def test_the_side_information_of_every_method_is_recorded(quick):
     result, _ = quick
     side = result.table.xs(("lms5", "model"), level=("dataset", "row"))["side information"]
@@ -62,6 +71,9 @@ def test_the_side_information_of_every_method_is_recorded(quick):
         "erm": "none", "logit-ensemble": "none", "adversarial-training": "none",
         "spectral-decoupling": "none", "d-bat": "oracle_simple_block",
         "dfr": "labeled_decorrelated_fit", "d-bat-adversarial": "none",
+        "gradient-diversity": "none+labeled_ood_selection", "orthop": "none",
+        # DivDis's target rows are held-out rows with S permuted: an oracle.
+        "divdis": "oracle_simple_block+labeled_ood_selection",
     }
 
 
@@ -104,11 +116,15 @@ def test_an_image_dataset_runs_where_its_sources_are_cached(torchvision_sources,
     from sklearn_sb.datasets import fetch_dominoes
 
     fetch_dominoes("mnist", "cifar10", data_home=tmp_path, verbose=0)
-    result = run_benchmark(["erm", "d-bat"], ["mnist-cifar"], n_seeds=1, size="quick",
+    methods = ["erm", "d-bat", "orthop", "divdis", "gradient-diversity"]
+    result = run_benchmark(methods, ["mnist-cifar"], n_seeds=1, size="quick",
                            n_jobs=1, data_home=tmp_path, progress=False)
     assert result.notes == []
     side = result.table.xs("model", level="row")["side information"]
     assert side[("mnist-cifar", "d-bat")] == "unlabeled_ood"
+    # Image pairs reserved and paired at random are genuine unlabeled side data.
+    assert side[("mnist-cifar", "divdis")] == "unlabeled_ood+labeled_ood_selection"
+    assert side[("mnist-cifar", "orthop")] == "none"
 
 
 def test_the_command_line_prints_the_table(tmp_path, capsys):

@@ -84,3 +84,12 @@ def test_member_views_share_the_joint_networks_parameters(joint):
     view = member_view(joint, joint.module_.members[0])
     assert view.module_ is joint.module_.members[0]
     assert view.optimizer_ is joint.optimizer_
+
+
+def test_a_target_stops_joint_training_when_every_member_reaches_it(lms):
+    template = SBNetClassifier(module__width=30, max_epochs=30, device="cpu", random_state=0,
+                               target_accuracy=0.9)
+    joint = joint_network(template, 2).fit(*lms)
+    assert len(joint.history) < 30 and joint.history[-1, "target_reached"]
+    members = [member_view(joint, module) for module in joint.module_.members]
+    assert min(member.score(*lms) for member in members) >= 0.9
