@@ -402,12 +402,19 @@ def format_table(table):
 def _figure(table):
     import matplotlib.pyplot as plt
 
-    models = table.xs("model", level="row").reset_index()
     column = "S-randomized accuracy"
-    pivot = models.pivot(index="method", columns="dataset", values=f"{column} mean")
-    errors = models.pivot(index="method", columns="dataset", values=f"{column} std")
-    figure, ax = plt.subplots(figsize=(8, 3.8))
-    pivot.plot.bar(ax=ax, yerr=errors, rot=20, ylim=(0.3, 1.02), capsize=2)
+    # Every model and every selected member, in the table's order (the
+    # ceiling has no S-randomized accuracy).
+    scored = table[table[f"{column} mean"].notna()].reset_index()
+    scored["model"] = [method if row == "model" else f"{method}\n(selected member)"
+                       for method, row in zip(scored["method"], scored["row"])]
+    order = list(dict.fromkeys(scored["model"]))
+    pivot = scored.pivot(index="model", columns="dataset", values=f"{column} mean")
+    errors = scored.pivot(index="model", columns="dataset", values=f"{column} std")
+    datasets = list(dict.fromkeys(scored["dataset"]))
+    pivot, errors = pivot.loc[order, datasets], errors.loc[order, datasets]
+    figure, ax = plt.subplots(figsize=(max(8, 1.1 * len(order)), 4.2))
+    pivot.plot.bar(ax=ax, yerr=errors, rot=30, ylim=(0.3, 1.02), capsize=2)
     ax.axhline(0.5, color="grey", lw=0.8, ls="--")
     ax.set_ylabel("S-randomized accuracy")
     ax.set_xlabel("")

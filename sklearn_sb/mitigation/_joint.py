@@ -64,7 +64,8 @@ class MembersLoss(torch.nn.Module):
 
     Summed (the default), every member's parameters get the gradient of its
     own loss, as if it trained alone; averaged suits heads that share a
-    backbone.
+    backbone. The base criterion must average over the rows it is given
+    (as ``reduction='mean'`` losses do).
 
     Parameters
     ----------
@@ -78,8 +79,11 @@ class MembersLoss(torch.nn.Module):
         self.reduction = reduction
 
     def forward(self, logits, y):
-        losses = torch.stack([self.base(logits[:, k], y) for k in range(logits.shape[1])])
-        return losses.sum() if self.reduction == "sum" else losses.mean()
+        # One call over every (row, member) pair: for a criterion that
+        # averages over its rows, the mean over the members of their losses.
+        n_members = logits.shape[1]
+        mean = self.base(logits.flatten(0, 1), y.repeat_interleave(n_members))
+        return mean * n_members if self.reduction == "sum" else mean
 
 
 def joint_network(template, n_members, module=JointNetworks, reduction="sum"):
