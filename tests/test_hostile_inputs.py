@@ -38,7 +38,14 @@ from sklearn_sb.inspection import (
     randomized_scores,
     s_removed_control,
 )
-from sklearn_sb.mitigation import DBATClassifier, DFRClassifier, LogitEnsembleClassifier
+from sklearn_sb.mitigation import (
+    DBATClassifier,
+    DFRClassifier,
+    DivDisClassifier,
+    GradientDiversityClassifier,
+    LogitEnsembleClassifier,
+    OrthoPClassifier,
+)
 from sklearn_sb.utils._param_validation import InvalidParameterError
 
 from ._discovery import all_estimators, all_functions
@@ -91,6 +98,12 @@ CASES = [
               X, Y, X_ood=bad)),
           ("DFRClassifier.fit X_val", lambda bad=bad: DFRClassifier(_net()).fit(
               X, Y, X_val=bad, y_val=Y)),
+          ("GradientDiversityClassifier.fit X", lambda bad=bad: GradientDiversityClassifier(
+              _net()).fit(bad, Y)),
+          ("OrthoPClassifier.fit X_val", lambda bad=bad: OrthoPClassifier(_net()).fit(
+              X, Y, X_val=bad, y_val=Y)),
+          ("DivDisClassifier.fit X_ood", lambda bad=bad: DivDisClassifier(_net()).fit(
+              X, Y, X_ood=bad)),
           ("RandomizedFeatureScorer.fit", lambda bad=bad: RandomizedFeatureScorer([0]).fit(bad)),
           ("RandomizedFeatureScorer()", lambda bad=bad: RandomizedFeatureScorer(
               [0], rotation=R)(NET, bad, Y)),
@@ -172,6 +185,16 @@ CASES = [
         X, Y, X_val=X, y_val=Y[:-1]), ValueError, "inconsistent numbers of samples"),
     ("DFRClassifier with a y_val of one class", lambda: DFRClassifier(
         _net()).fit(X, Y, X_val=X[:10], y_val=np.zeros(10)), ValueError, "one class"),
+    ("GradientDiversityClassifier with X_val of other features",
+     lambda: GradientDiversityClassifier(_net()).fit(X, Y, X_val=X[:, :3], y_val=Y),
+     ValueError, r"X_val has samples of shape \(3,\)"),
+    ("OrthoPClassifier with one class", lambda: OrthoPClassifier(_net()).fit(
+        X, np.zeros(len(X))), ValueError, "one class"),
+    ("DivDisClassifier with an empty X_ood", lambda: DivDisClassifier(_net()).fit(
+        X, Y, X_ood=X[:0]), ValueError, "X_ood is empty"),
+    ("DivDisClassifier.disambiguate with other features", lambda: DivDisClassifier(
+        _net(), random_state=0).fit(X, Y, X_ood=X).disambiguate(X[:, :3], Y),
+     ValueError, r"X_query has samples of shape \(3,\)"),
     ("s_removed_control with a block out of range", lambda: s_removed_control(
         UNFITTED, X, Y, X, Y, simple_features=[6]), ValueError, "simple_features"),
     ("scorer with a 2-d y", lambda: RandomizedFeatureScorer(
@@ -300,6 +323,8 @@ _NOT_DATA_TAKING = {
 _COVERED = {
     "SBNetClassifier", "LogitEnsembleClassifier", "RandomizedFeatureScorer",
     "mitigation.DBATClassifier", "mitigation.DFRClassifier",
+    "mitigation.GradientDiversityClassifier", "mitigation.OrthoPClassifier",
+    "mitigation.DivDisClassifier",
     "UniversalPerturbation", "randomized_scores", "inspection.coordinatewise_randomized_scores",
     "inspection.randomized_logits", "inspection.positive_logits", "inspection.randomize_block",
     "inspection.make_conflict_data", "inspection.in_distribution_scores",
