@@ -42,18 +42,24 @@ class DatasetEntry:
         Called with the keyword arguments of :func:`load_dataset` but ``name``.
     needs_download : bool
         Whether the loader reads sources that may have to be downloaded.
+    dominoes : tuple or None
+        For a dominoes dataset, the arguments of
+        :func:`~sklearn_sb.datasets.fetch_dominoes` that define it: ``(top,
+        bottom, top_classes, bottom_classes)``; experiments that need its
+        holdout reserve fetch it with them.
     """
 
     name: str
     description: str
     loader: Callable
     needs_download: bool = False
+    dominoes: tuple = None
 
 
 _DATASETS = Registry("dataset")
 
 
-def register_dataset(name, loader=None, *, description, needs_download=False):
+def register_dataset(name, loader=None, *, description, needs_download=False, dominoes=None):
     """Add a dataset to the catalog; usable as a decorator of its loader.
 
     Parameters
@@ -67,6 +73,8 @@ def register_dataset(name, loader=None, *, description, needs_download=False):
         One line describing the dataset.
     needs_download : bool, default=False
         Whether the loader reads sources that may have to be downloaded.
+    dominoes : tuple, default=None
+        ``(top, bottom, top_classes, bottom_classes)`` of a dominoes dataset.
 
     Returns
     -------
@@ -75,8 +83,8 @@ def register_dataset(name, loader=None, *, description, needs_download=False):
     """
     if loader is None:
         return partial(register_dataset, name, description=description,
-                       needs_download=needs_download)
-    _DATASETS.register(name)(DatasetEntry(name, description, loader, needs_download))
+                       needs_download=needs_download, dominoes=dominoes)
+    _DATASETS.register(name)(DatasetEntry(name, description, loader, needs_download, dominoes))
     return loader
 
 
@@ -276,6 +284,7 @@ register_dataset(
     partial(_load_fetched, fetch_mnist_cifar, _pixels_of_blocks(("MNIST", "CIFAR-10"))),
     description="MNIST-CIFAR: an MNIST digit (S) stacked on a CIFAR-10 image (S^c)",
     needs_download=True,
+    dominoes=("mnist", "cifar10", (0, 1), (1, 9)),
 )
 register_dataset(
     "mf-dominoes",
@@ -284,6 +293,7 @@ register_dataset(
             _pixels_of_blocks(("MNIST", "Fashion-MNIST"))),
     description="M/F-Dominoes: MNIST 0/1 (S) stacked on Fashion-MNIST coat/dress (S^c)",
     needs_download=True,
+    dominoes=("mnist", "fashion_mnist", (0, 1), (4, 3)),
 )
 register_dataset(
     "colored-mnist",
