@@ -15,7 +15,7 @@ from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.utils import is_dataset, to_device
 
 from ._batching import TensorBatches, TensorDataset, dataset_tensors
-from .base import LogitClassifierMixin
+from .base import LogitClassifierMixin, TorchModel
 from .base import restored_on_failure
 from .callbacks import (
     EpochProgressBar,
@@ -520,6 +520,20 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
         """
         X = self._validate_inference_data(X)
         return self.forward(X).numpy()
+
+    def torch_model(self):
+        """The network's module, and how inputs reach it (the method contract).
+
+        Returns
+        -------
+        model : TorchModel
+            ``module_`` on the fitted device, with the classes, the sample
+            shape and the input dtype.
+        """
+        check_is_fitted(self)
+        return TorchModel(modules=[self.module_], device=torch.device(self.device_),
+                          classes=np.asarray(self.classes_),
+                          input_shape=tuple(self.input_shape_), dtype=self._input_dtype)
 
     # -- persistence ---------------------------------------------------------
 

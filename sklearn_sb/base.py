@@ -2,9 +2,13 @@
 
 import contextlib
 import copy
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import softmax
+from sklearn.utils.validation import check_array
+
+from .utils._labels import encode_labels
 
 
 @contextlib.contextmanager
@@ -28,6 +32,77 @@ def restored_on_failure(estimator):
         vars(estimator).clear()
         vars(estimator).update(saved)
         raise
+
+
+@dataclass
+class TorchModel:
+    """The torch modules an estimator predicts with, and how inputs reach them.
+
+    Every estimator of the package returns one from its ``torch_model()``
+    method (the method contract): its predictions are the mean of the
+    modules' logits on inputs converted by :meth:`tensor`. Attacks,
+    universal perturbations and the benchmark differentiate through it.
+
+    Attributes
+    ----------
+    modules : list of torch.nn.Module
+        The networks; their logits are averaged (one network, or an ensemble).
+    device : torch.device
+    classes : ndarray
+    input_shape : tuple of int
+        Shape of one sample, as the estimator was fitted.
+    dtype : numpy dtype
+    """
+
+    modules: list
+    device: object
+    classes: np.ndarray
+    input_shape: tuple
+    dtype: type = np.float32
+
+    def logits(self, X):
+        """The mean of the modules' logits on the tensor ``X``."""
+        import torch
+
+        outputs = [module(X) for module in self.modules]
+        return outputs[0] if len(outputs) == 1 else torch.stack(outputs).mean(dim=0)
+
+    def eval(self):
+        for module in self.modules:
+            module.eval()
+        return self
+
+    def encode(self, y):
+        """Labels as class indices, on the device."""
+        import torch
+
+        return torch.as_tensor(encode_labels(y, self.classes), device=self.device)
+
+    def tensor(self, X, bounds=None):
+        """``X`` as a float tensor on the device, shaped like the training samples.
+
+        X must be finite and, when ``bounds = (low, high)`` are given, lie
+        within them: the attacks clip ``X + delta`` to the bounds, and only
+        from inside them does clipping keep ``delta`` within its ball.
+        """
+        import torch
+
+        X = check_array(X, dtype=self.dtype, allow_nd=True)
+        if X.shape[1:] != self.input_shape:
+            raise ValueError(
+                f"X has samples of shape {X.shape[1:]}, but the model was fitted on "
+                f"samples of shape {self.input_shape}."
+            )
+        if bounds is not None:
+            low, high = (np.asarray(side, dtype=self.dtype) for side in bounds)
+            if np.any(X < low) or np.any(X > high):
+                raise ValueError(
+                    f"X has values outside bounds=({bounds[0]!r}, {bounds[1]!r}) "
+                    f"(X ranges over [{X.min():.4g}, {X.max():.4g}]): perturbations "
+                    "are clipped to the bounds, so X must lie within them. Clip X "
+                    "to the bounds first, or widen them."
+                )
+        return torch.as_tensor(X, device=self.device)
 
 
 def _is_parameter(name):

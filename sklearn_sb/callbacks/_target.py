@@ -63,19 +63,22 @@ class StopAtTarget(Callback):
 def training_metrics(net, X, y):
     """Accuracy and mean loss of ``net`` on ``(X, y)``, in evaluation mode.
 
-    A network of several members trained jointly (logits of shape ``(n,
-    n_members, n_classes)``, a criterion with the members' ``base``
-    criterion) gives its worst member's accuracy and loss.
+    A network of several members trained jointly gives its worst member's
+    accuracy and loss: its logits have shape ``(n, n_members, n_classes)``
+    and its criterion takes logits of that shape, so one member's loss is
+    the criterion of that member's slice.
     """
     net.module_.eval()
-    criterion = getattr(net.criterion_, "base", net.criterion_)
     correct = loss_sum = 0
     with torch.no_grad():
         for start in range(0, len(X), 8192):
             Xb, yb = X[start : start + 8192], y[start : start + 8192]
             logits = net.infer(Xb)
-            members = logits[:, None] if logits.ndim == 2 else logits
+            if logits.ndim == 2:
+                members, losses = logits[:, None], [net.criterion_(logits, yb)]
+            else:
+                members = logits
+                losses = [net.criterion_(logits[:, k:k + 1], yb) for k in range(logits.shape[1])]
             correct = correct + (members.argmax(2) == yb[:, None]).sum(0)
-            loss_sum = loss_sum + torch.stack(
-                [criterion(members[:, k], yb) for k in range(members.shape[1])]) * len(yb)
+            loss_sum = loss_sum + torch.stack(losses) * len(yb)
     return correct.min().item() / len(X), loss_sum.max().item() / len(X)

@@ -1,10 +1,19 @@
-"""The base class of the training methods, and what every method shares."""
+"""The two kinds of method: a training method of one network, and a network ensemble.
+
+This module is the method contract: what :class:`TrainingMethod` and
+:class:`BaseNetworkEnsemble` subclasses implement, and what the package
+does for them (validation, selection, side information, the torch modules
+that attacks differentiate).
+"""
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
-from sklearn.utils.validation import check_is_fitted
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..base import restored_on_failure
+from ..base import LogitClassifierMixin, TorchModel, restored_on_failure
+from ..utils._blocks import simple_and_complex
+from ._side_data import Depends, check_two_classes, check_unlabeled, resolve
 
 
 class TrainingMethod(BaseEstimator):
@@ -102,36 +111,217 @@ class NetworkTemplateMixin:
         return clone(self).set_params(estimator=clone(network))
 
 
-class NetworkEnsembleMixin(NetworkTemplateMixin):
-    """For methods that train several networks and combine them.
+class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
+                          BaseEstimator):
+    """Base class of the methods that fit several networks (or heads) and combine them.
 
-    Such a method is a meta-estimator whose ``estimator`` parameter is the
-    member network; :meth:`apply_to` sets it. It implements ``_fit(X, y)``
-    and stores its members in ``estimators_``; :meth:`fit` runs ``_fit`` so
-    that a failure or an interrupt leaves the estimator as it was before
-    the call, and :meth:`predict_logits` averages the members' logits.
+    A subclass declares the side data its ``fit`` takes in ``side_data``
+    (a dict of keyword to :class:`~sklearn_sb.mitigation.SideDatum`) and
+    implements one kernel, ``_fit_members(X, y, **side_data)``, which
+    returns the fitted members. :meth:`fit` does the rest, the same way for
+    every method: it validates the parameters, ``X``, ``y`` and every side
+    datum (shapes, finiteness, lengths, classes, which are required and
+    which the parameters accept), runs the kernel so that a failure or an
+    interrupt leaves the estimator as it was, applies the selection rule and
+    records the side information. Metadata routing requests follow from
+    ``side_data``: ``set_fit_request`` takes exactly the declared keywords.
+
+    The fitted attributes mean the same for every ensemble:
+
+    * ``estimators_``: the members, each a fitted network (an
+      ``SBNetClassifier``, or a view of a jointly trained one computing one
+      member or head). Sequential ensembles (D-BAT, OrthoP) list them in
+      training order; joint ones (gradient diversity) and multi-head ones
+      (DivDis) in the order of their outputs; DFR has one, its retrained
+      network.
+    * ``selected_``: the index in ``estimators_`` of the member the
+      selection rule picked, or None when it picks none (the ensemble as a
+      whole is the model).
+    * ``selection_``: the rule. ``'validation accuracy'`` when a labeled
+      decorrelated set ``(X_val, y_val)`` declared for selection was given
+      (``validation_scores_`` holds each member's score on it), else the
+      method's ``default_selection``: ``'last member'`` or ``'ensemble'``.
+    * ``selected_estimator_``: ``estimators_[selected_]``, or the ensemble
+      itself when ``selected_`` is None.
+    * ``predicting_estimators_``: the members whose mean logits are the
+      predictions: all of them, or the selected one for a method whose
+      selection delivers a single member (``predicts_with_selected``).
+    * ``side_information_``: what the fit used besides the labels, from the
+      declarations of the side data given.
+
+    :meth:`torch_model` gives the predicting members' torch modules: the
+    attacks, universal perturbations and the benchmark use it.
     """
 
-    def fit(self, X, y):
-        """Train the members on ``(X, y)`` and combine them.
+    #: Side data ``fit`` takes, keyword to SideDatum.
+    side_data = {}
+    #: The selection rule without a labeled selection set.
+    default_selection = "ensemble"
+    #: Whether predictions are the selected member's alone once one is selected.
+    predicts_with_selected = False
 
-        If training fails or is interrupted, the estimator is left as it was
+    def __init_subclass__(cls, **kwargs):
+        # The routing requests of fit are the declared keywords (sklearn
+        # reads attributes named like this besides fit's signature).
+        setattr(cls, f"_{cls.__name__}__metadata_request__fit",
+                dict.fromkeys(cls.side_data))
+        super().__init_subclass__(**kwargs)
+
+    def accepted_side_data(self):
+        """The side data keywords ``fit`` takes under the current parameters.
+
+        Returns
+        -------
+        names : list of str
+        """
+        return [name for name, datum in self.side_data.items()
+                if resolve(datum.accepted, self)]
+
+    def required_side_data(self):
+        """The side data keywords ``fit`` needs under the current parameters.
+
+        Returns
+        -------
+        names : list of str
+        """
+        return [name for name, datum in self.side_data.items()
+                if resolve(datum.required, self) and resolve(datum.accepted, self)]
+
+    def fit(self, X, y, **side_data):
+        """Fit the members on ``(X, y)``, select, and record the side information.
+
+        If fitting fails or is interrupted, the estimator is left as it was
         before the call and the exception propagates.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, ...)
         y : array-like of shape (n_samples,)
+        **side_data : array-like or dataset Bunch
+            The keywords of ``side_data`` (see the class's documentation).
 
         Returns
         -------
         self : estimator
         """
         with restored_on_failure(self):
-            return self._fit(X, y)
+            self._validate_params()
+            X, y = validate_data(self, X, y, dtype=np.float32, allow_nd=True)
+            check_two_classes(y, type(self).__name__)
+            given = self._check_side_data(X, y, side_data)
+            self.estimators_ = self._fit_members(
+                X, y, **{name: given.get(name) for name in self.side_data})
+            self.classes_ = self.estimators_[0].classes_
+            self.side_information_ = self._side_information(given)
+            self._select(given.get("X_val"), given.get("y_val"))
+        return self
+
+    def _check_side_data(self, X, y, side_data):
+        """The given side data, checked against X, y and the declarations."""
+        owner = type(self).__name__
+        unknown = sorted(set(side_data) - set(self.side_data))
+        if unknown:
+            raise TypeError(
+                f"{owner}.fit got unexpected side data {unknown}; it takes "
+                f"{list(self.side_data) or 'none'}."
+            )
+        given = {name: value for name, value in side_data.items() if value is not None}
+        accepted, required = self.accepted_side_data(), self.required_side_data()
+        for name in given:
+            if name not in accepted:
+                condition = self.side_data[name].accepted
+                raise ValueError(
+                    f"{owner}({condition.param}={getattr(self, condition.param)!r}) uses no "
+                    f"{name}: drop it, or choose another {condition.param}."
+                )
+        for name, datum in self.side_data.items():
+            if datum.kind == "labels" and (name in given) != (datum.rows_of in given):
+                raise ValueError(f"Give both {datum.rows_of} and {name}, or neither.")
+        for name in required:
+            if name not in given:
+                condition = self.side_data[name].required
+                setting = f"({condition.param}={getattr(self, condition.param)!r})" \
+                    if isinstance(condition, Depends) else ""
+                instead = f", or choose another {condition.param}" \
+                    if isinstance(condition, Depends) else ""
+                raise ValueError(
+                    f"{owner}{setting} needs {name} in fit: "
+                    f"{self.side_data[name].description} Pass {name} to fit{instead}."
+                )
+        checked = {}
+        for name, value in given.items():
+            checked[name] = self._check_datum(name, value, X, y, given)
+        return checked
+
+    def _check_datum(self, name, value, X, y, given):
+        datum = self.side_data[name]
+        if datum.kind == "inputs":
+            return check_unlabeled(value, X, name)
+        if datum.kind == "blocks":
+            simple_and_complex(value, None, int(np.prod(X.shape[1:])))
+            return value
+        rows_of = datum.rows_of or "X"
+        if datum.rows_of is not None and datum.rows_of not in given:
+            raise ValueError(f"{name} describes the rows of {rows_of}: give {rows_of} too.")
+        n_rows = len(X) if datum.rows_of is None else len(given[rows_of])
+        value = np.asarray(value)
+        if value.ndim != 1 or len(value) != n_rows:
+            raise ValueError(
+                f"{name} must give one value per row of {rows_of} ({n_rows}); got an "
+                f"array of shape {value.shape}."
+            )
+        if datum.kind == "labels":
+            unknown = np.setdiff1d(value, np.unique(y))
+            if len(unknown):
+                raise ValueError(
+                    f"{name} has labels that are not classes of y: {unknown.tolist()}; "
+                    f"the classes are {np.unique(y).tolist()}."
+                )
+        return value
+
+    def _side_information(self, given):
+        used = []
+        for name in given:
+            information = resolve(self.side_data[name].information, self)
+            if information is not None and information not in used:
+                used.append(information)
+        return tuple(used) or ("none",)
+
+    def _select(self, X_val, y_val):
+        """Apply the selection rule: the labeled selection set, else the default."""
+        datum = self.side_data.get("X_val")
+        if X_val is not None and datum is not None \
+                and resolve(datum.information, self) == "labeled_ood_selection":
+            self.validation_scores_ = np.asarray(
+                self._selection_scores(X_val, y_val), dtype=float)
+            self.selected_ = int(np.argmax(self.validation_scores_))
+            self.selection_ = "validation accuracy"
+            return
+        self.validation_scores_ = None
+        self.selection_ = self.default_selection
+        self.selected_ = len(self.estimators_) - 1 if self.default_selection == "last member" \
+            else None
+
+    def _selection_scores(self, X_val, y_val):
+        """Each member's score on the labeled selection set: its accuracy."""
+        return [member.score(X_val, y_val) for member in self.estimators_]
+
+    @property
+    def selected_estimator_(self):
+        """The member the selection rule picked, or the ensemble itself when none."""
+        check_is_fitted(self)
+        return self if self.selected_ is None else self.estimators_[self.selected_]
+
+    @property
+    def predicting_estimators_(self):
+        """The members whose mean logits are the predictions."""
+        check_is_fitted(self)
+        if self.predicts_with_selected and self.selected_ is not None:
+            return [self.estimators_[self.selected_]]
+        return list(self.estimators_)
 
     def predict_logits(self, X):
-        """The members' logits, averaged.
+        """The predicting members' logits, averaged.
 
         Parameters
         ----------
@@ -141,43 +331,40 @@ class NetworkEnsembleMixin(NetworkTemplateMixin):
         -------
         logits : ndarray of shape (n_samples, n_classes)
         """
-        check_is_fitted(self)
-        return np.mean([member.predict_logits(X) for member in self.estimators_], axis=0)
+        return np.mean([member.predict_logits(X) for member in self.predicting_estimators_],
+                       axis=0)
+
+    def torch_model(self):
+        """The torch modules the predictions average, and how inputs reach them.
+
+        Returns
+        -------
+        model : TorchModel
+            The predicting members' modules (their logits averaged), with
+            the first member's device, classes, input shape and dtype.
+        """
+        members = [member.torch_model() for member in self.predicting_estimators_]
+        first = members[0]
+        return TorchModel(modules=[m for member in members for m in member.modules],
+                          device=first.device, classes=first.classes,
+                          input_shape=first.input_shape, dtype=first.dtype)
 
 
-def member_template(estimator, owner):
+def member_template(estimator, owner, *, allow_method=False):
     """The network template of a method that trains its own members.
 
-    ``estimator``, or ``SBNetClassifier()`` for None. A template with a
-    training method is refused: the method ``owner`` trains the members its
-    own way.
+    ``estimator``, or ``SBNetClassifier()`` for None. Unless
+    ``allow_method``, a template with a training method is refused: the
+    method ``owner`` trains the members its own way.
     """
     if estimator is None:
         from .._classifier import SBNetClassifier
 
         return SBNetClassifier()
-    if getattr(estimator, "method", None) is not None:
+    if not allow_method and not isinstance(estimator, FrozenEstimator) \
+            and estimator.get_params().get("method") is not None:
         raise ValueError(
             f"{owner} trains its members with its own loss: give an estimator without "
             f"a method (got method={estimator.method!r})."
         )
     return estimator
-
-
-def select_member(members, X_val, y_val, otherwise):
-    """The member a labeled decorrelated set picks, or the fallback without one.
-
-    Returns
-    -------
-    validation_scores : ndarray of shape (n_members,) or None
-        Each member's accuracy on ``(X_val, y_val)``.
-    selected : int or None
-        The best member's index, else ``otherwise``.
-    rule : str
-        'validation accuracy', else 'last member' (``otherwise`` an index)
-        or 'ensemble' (``otherwise`` None).
-    """
-    if X_val is None:
-        return None, otherwise, "ensemble" if otherwise is None else "last member"
-    scores = np.array([member.score(X_val, y_val) for member in members])
-    return scores, int(np.argmax(scores)), "validation accuracy"

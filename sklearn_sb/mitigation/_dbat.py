@@ -4,17 +4,15 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.base import clone
 
-from ..base import LogitClassifierMixin, restored_on_failure
 from ..utils._blocks import simple_and_complex
 from ..utils._param_validation import HasMethods, Interval, StrOptions
 from ..utils._random import draw_seed
 from ..utils._randomize import randomize_validated
-from ._base import NetworkEnsembleMixin, TrainingMethod, member_template, select_member
+from ._base import BaseNetworkEnsemble, TrainingMethod, member_template
 from ._registry import register_method
-from ._side_data import OODBatches, check_labeled, check_two_classes, check_unlabeled
+from ._side_data import SELECTION_SET, Depends, OODBatches, SideDatum
 
 # Added inside the logarithm of the agreement loss, as in the authors' code.
 _LOG_FLOOR = 1e-7
@@ -116,9 +114,28 @@ class _Disagreement(TrainingMethod):
         return X_ood.detach()
 
 
-@register_method("d-bat")
-class DBATClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin,
-                     BaseEstimator):
+def _synthetic_alpha(size):
+    # On synthetic data the second member learns the slabs with alpha 0.5 at
+    # 30,000 rows in 10 dimensions, 0.2 at the full size (100,000 in 50).
+    return 0.2 if size.name == "full" else 0.5
+
+
+def _benchmark_dbat(size, dataset):
+    # The authors' alpha with decorrelated D_ood of the same classes (images).
+    alpha = 0.1 if dataset.image_shape is not None else _synthetic_alpha(size)
+    return DBATClassifier(dataset.network, alpha=alpha)
+
+
+def _benchmark_adversarial_dbat(size, dataset):
+    # D_ood searched within the UAP budget of every batch.
+    return DBATClassifier(dataset.network, alpha=_synthetic_alpha(size), ood="adversarial",
+                          eps=dataset.eps, step_size=dataset.eps / 5, n_iter=7)
+
+
+@register_method("d-bat", benchmark=_benchmark_dbat)
+@register_method("d-bat-adversarial", params={"ood": "adversarial"},
+                 benchmark=_benchmark_adversarial_dbat)
+class DBATClassifier(BaseNetworkEnsemble):
     """D-BAT: networks trained one after another to disagree off the training data.
 
     Member 1 is a plain fit of ``estimator``. Member ``m >= 2`` minimizes
@@ -155,10 +172,13 @@ class DBATClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin
         The member template, without a ``method``; None means
         ``SBNetClassifier()``.
     later_estimator : SBNetClassifier, default=None
-        The template of members 2 and later, when they train differently
-        from the first (the authors' M/C-Dominoes notebook trains the first
-        with SGD and, through a reused variable, the second with AdamW);
-        None uses ``estimator``.
+        The template of members 2 and later, when they should train
+        differently from the first; None uses ``estimator``. A general
+        option, since a later member trained with another optimizer or
+        schedule is a reasonable choice of its own; the ``mnist-cifar-dbat``
+        recipe uses it to reproduce the authors' M/C-Dominoes notebook,
+        which trains the first member with SGD and, through a reused
+        variable, the second with AdamW.
     n_estimators : int, default=2
         Number of members, trained in sequence.
     alpha : float, default=0.1
@@ -177,6 +197,16 @@ class DBATClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin
         Sign-gradient steps per training batch.
     random_state : int, RandomState instance or None, default=None
         Draws the members' seeds (and the oracle's permutation).
+
+    Side data of :meth:`fit` (keywords; see :ref:`side-information`):
+
+    * ``X_ood``: unlabeled inputs shaped like X: D_ood itself
+      (``ood='given'``, required, ``'unlabeled_ood'``), or the rows whose S
+      the oracle permutes (``ood='oracle'``; the training rows without it);
+    * ``simple_features``: the simple block S (indices, or the dataset
+      Bunch with its rotation), for ``ood='oracle'`` (required there);
+    * ``X_val``, ``y_val``: a labeled decorrelated set, used only to select
+      a member (``'labeled_ood_selection'``).
 
     Attributes
     ----------
@@ -222,6 +252,23 @@ class DBATClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin
         "random_state": ["random_state"],
     }
 
+    side_data = {
+        "X_ood": SideDatum(
+            "inputs", "unlabeled inputs shaped like X: D_ood itself (ood='given'), or the "
+            "rows whose S the oracle permutes (ood='oracle'; default: the training rows).",
+            information=Depends("ood", {"given": "unlabeled_ood"}),
+            required=Depends("ood", {"given": True}, False),
+            accepted=Depends("ood", {"given": True, "oracle": True}, False)),
+        "simple_features": SideDatum(
+            "blocks", "the simple block S whose values the oracle permutes across rows "
+            "(its indices, or the dataset Bunch).",
+            information="oracle_simple_block",
+            required=Depends("ood", {"oracle": True}, False),
+            accepted=Depends("ood", {"oracle": True}, False)),
+        **SELECTION_SET,
+    }
+    default_selection = "last member"
+
     def __init__(self, estimator=None, *, later_estimator=None, n_estimators=2, alpha=0.1,
                  ood="given", agreement="auto", eps=1.0, step_size=0.1, n_iter=15,
                  random_state=None):
@@ -236,44 +283,15 @@ class DBATClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin
         self.n_iter = n_iter
         self.random_state = random_state
 
-    def fit(self, X, y, *, X_ood=None, X_val=None, y_val=None, simple_features=None):
-        """Train the members in sequence.
-
-        If training fails or is interrupted, the estimator is left as it was
-        before the call and the exception propagates.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-        y : array-like of shape (n_samples,)
-        X_ood : array-like of shape (n_ood, ...), default=None
-            Unlabeled inputs shaped like X: D_ood itself (``ood='given'``),
-            or the rows whose S the oracle permutes.
-        X_val, y_val : array-like, default=None
-            A labeled decorrelated set, used only to select a member.
-        simple_features : array-like of int or bool, or dataset Bunch, default=None
-            The simple block S (and the rotation, with a dataset Bunch), for
-            ``ood='oracle'``.
-
-        Returns
-        -------
-        self : DBATClassifier
-        """
-        with restored_on_failure(self):
-            return self._fit(X, y, X_ood, X_val, y_val, simple_features)
-
-    def _fit(self, X, y, X_ood, X_val, y_val, simple_features):
-        self._validate_params()
-        template = member_template(self.estimator, type(self).__name__)
+    def _fit_members(self, X, y, X_ood, simple_features, X_val, y_val):
+        owner = type(self).__name__
+        template = member_template(self.estimator, owner)
         later = template if self.later_estimator is None else \
-            member_template(self.later_estimator, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float32, allow_nd=True)
-        classes = check_two_classes(y, type(self).__name__)
-        ood, side = self._ood(X, X_ood, simple_features)
-        X_val, y_val = check_labeled(X_val, y_val, X)
+            member_template(self.later_estimator, owner)
+        ood = self._ood(X, X_ood, simple_features)
         variant = self.agreement
         if variant == "auto":
-            variant = "binary" if len(classes) == 2 else "multiclass"
+            variant = "binary" if len(np.unique(y)) == 2 else "multiclass"
         seeds = draw_seed(self.random_state, size=self.n_estimators)
         members = []
         for seed in seeds:
@@ -284,45 +302,16 @@ class DBATClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin
                     eps=self.eps, step_size=self.step_size, n_iter=self.n_iter,
                 ))
             members.append(member.fit(X, y).set_params(method=None))
-        self.estimators_ = members
-        self.validation_scores_, self.selected_, self.selection_ = select_member(
-            members, X_val, y_val, otherwise=len(members) - 1)
-        if X_val is not None:
-            side = side + ("labeled_ood_selection",)
-        self.side_information_ = side
-        self.classes_ = members[0].classes_
-        return self
+        return members
 
     def _ood(self, X, X_ood, simple_features):
-        """D_ood as an array (None for the adversarial variant) and its side information."""
-        if self.ood == "adversarial":
-            return None, ("none",)
-        if X_ood is not None:
-            X_ood = check_unlabeled(X_ood, X)
-        if self.ood == "given":
-            if X_ood is None:
-                raise ValueError(
-                    "DBATClassifier(ood='given') needs unlabeled decorrelated inputs: "
-                    "pass X_ood to fit, or use ood='oracle' (with simple_features) or "
-                    "ood='adversarial' (no side data)."
-                )
-            return X_ood, ("unlabeled_ood",)
-        if simple_features is None:
-            raise ValueError(
-                "DBATClassifier(ood='oracle') permutes the simple block of the rows: "
-                "pass simple_features (the indices of S, or the dataset Bunch) to fit."
-            )
+        """D_ood as an array, or None for the adversarial variant."""
+        if self.ood != "oracle":
+            return X_ood
         rows = X if X_ood is None else X_ood
         flat = rows.reshape(len(rows), -1)
         simple, _, rotation = simple_and_complex(simple_features, None, flat.shape[1])
         rng = np.random.RandomState(draw_seed(self.random_state))
         permuted = randomize_validated(flat, simple, rotation, rng.permutation(len(flat)),
                                        dtype=np.float32)
-        return permuted.reshape(rows.shape), ("oracle_simple_block",)
-
-    @property
-    def selected_estimator_(self):
-        """The member the selection rule picked."""
-        check_is_fitted(self)
-        return self.estimators_[self.selected_]
-
+        return permuted.reshape(rows.shape)

@@ -5,18 +5,19 @@ from numbers import Integral
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils.validation import check_is_fitted
 
-from ..base import LogitClassifierMixin, restored_on_failure
 from ..utils._param_validation import HasMethods, Interval
 from ..utils._random import draw_seed
-from ._base import NetworkTemplateMixin
-from ._registry import register_method
-from ._surgery import check_last_step, split_last_linear
+from ._base import BaseNetworkEnsemble, member_template
+from ._joint import member_view
 from ._l1_logistic import l1_logistic
-from ._side_data import check_labeled, check_two_classes
+from ._registry import register_method
+from ._side_data import SideDatum, check_two_classes
+from ._surgery import check_last_step, split_last_linear
 
 _BATCH = 4096
 
@@ -57,8 +58,7 @@ def _predict(X, coef, intercept):
 
 
 @register_method("dfr")
-class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
-                    BaseEstimator):
+class DFRClassifier(BaseNetworkEnsemble):
     """Deep feature reweighting: a network's last layer refitted on decorrelated data.
 
     The network is fitted on ``(X, y)`` (or kept, when ``estimator`` is a
@@ -84,6 +84,18 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
     as a probe: if the retrained network uses S^c (high S-randomized
     accuracy), the penultimate layer carries the complex features.
 
+    In the package's ensemble contract DFR has one member, the network with
+    its last layer retrained, and selects none.
+
+    Side data of :meth:`fit` (keywords; see :ref:`side-information`):
+
+    * ``X_val``, ``y_val``: the labeled decorrelated set the last layer is
+      fitted on (``'labeled_decorrelated_fit'``). Without them the layer is
+      refitted on the training rows themselves (the paper's DFR^Tr_Tr,
+      ``'none'``);
+    * ``groups``: the groups of the ``X_val`` rows for balancing; without
+      them, the classes.
+
     Read more in the :ref:`User Guide <mitigation-methods>`.
 
     Parameters
@@ -102,6 +114,13 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
     ----------
     estimator_ : SBNetClassifier
         The network (fitted here or the frozen one's).
+    estimators_ : list of one SBNetClassifier
+        The network with its last layer replaced (standardization folded
+        in), a view sharing ``estimator_``'s fitted state: it predicts, and
+        attacks and universal perturbations differentiate it.
+    selected_ : None
+    selection_ : str
+        ``'ensemble'``: the one member is the model.
     C_ : float
         The C chosen.
     tuning_scores_ : dict of float to float
@@ -109,9 +128,6 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
     coef_ : ndarray of shape (n_classes or 1, n_embeddings)
     intercept_ : ndarray
         The averaged logistic regression, on standardized embeddings.
-    module_ : torch.nn.Module
-        The network with its last layer replaced (standardization folded
-        in): attacks and universal perturbations use it.
     side_information_ : tuple of str
         ``('labeled_decorrelated_fit',)``, or ``('none',)`` without ``X_val``.
     classes_ : ndarray
@@ -136,6 +152,16 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
         "random_state": ["random_state"],
     }
 
+    side_data = {
+        "X_val": SideDatum("inputs", "the labeled decorrelated set the last layer is fitted "
+                           "on (default: the training rows).",
+                           information="labeled_decorrelated_fit"),
+        "y_val": SideDatum("labels", "the labels of X_val.",
+                           information="labeled_decorrelated_fit", rows_of="X_val"),
+        "groups": SideDatum("groups", "the groups of the X_val rows that the refits balance "
+                            "(default: the classes).", rows_of="X_val"),
+    }
+
     def __init__(self, estimator=None, *, C=(1.0, 0.7, 0.3, 0.1, 0.07, 0.03, 0.01),
                  n_refits=20, random_state=None):
         self.estimator = estimator
@@ -143,48 +169,14 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
         self.n_refits = n_refits
         self.random_state = random_state
 
-    def fit(self, X, y, *, X_val=None, y_val=None, groups=None):
-        """Fit the network (unless frozen), then retrain its last layer on ``X_val``.
-
-        If fitting fails or is interrupted, the estimator is left as it was
-        before the call and the exception propagates.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-        y : array-like of shape (n_samples,)
-        X_val, y_val : array-like, default=None
-            The labeled decorrelated set the last layer is fitted on. None
-            refits it on the training rows themselves (the paper's
-            DFR^Tr_Tr, without side data).
-        groups : array-like of shape (n_val,), default=None
-            Groups of the ``X_val`` rows for balancing; None uses ``y_val``.
-
-        Returns
-        -------
-        self : DFRClassifier
-        """
-        with restored_on_failure(self):
-            return self._fit(X, y, X_val, y_val, groups)
-
-    def _fit(self, X, y, X_val, y_val, groups):
-        self._validate_params()
+    def _fit_members(self, X, y, X_val, y_val, groups):
         C_grid = np.asarray(self.C, dtype=np.float64).ravel()
         if C_grid.size == 0 or not np.all(C_grid > 0):
             raise ValueError(f"C must hold positive values; got {self.C!r}.")
-        X, y = validate_data(self, X, y, dtype=np.float32, allow_nd=True)
-        check_two_classes(y, type(self).__name__)
-        X_val, y_val = check_labeled(X_val, y_val, X)
-        side = ("labeled_decorrelated_fit",)
         if X_val is None:
             # The paper's DFR on the training data (DFR^Tr_Tr): no side data.
-            X_val, y_val, side = X, y, ("none",)
-        groups = y_val if groups is None else np.asarray(groups)
-        if groups.shape != y_val.shape:
-            raise ValueError(
-                f"groups must give one group per row of X_val: shape {y_val.shape}; got "
-                f"{groups.shape}."
-            )
+            X_val, y_val = X, y
+        groups = y_val if groups is None else groups
         check_two_classes(y_val, "The labeled set y_val of DFRClassifier")
         network = self._network(X, y)
         device = torch.device(network.device_)
@@ -197,11 +189,6 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
         scale[scale == 0] = 1
         val_embeddings = (_batched(body, X_val, device) - mean) / scale
         labels = np.searchsorted(network.classes_, y_val)
-        if not np.array_equal(network.classes_[labels], y_val):
-            raise ValueError(
-                f"y_val has classes the network was not trained on: "
-                f"{sorted(set(np.unique(y_val)) - set(network.classes_))}."
-            )
         rng = np.random.RandomState(draw_seed(self.random_state))
         self.tuning_scores_, unconverged = self._tune(val_embeddings, labels, groups, C_grid,
                                                       rng)
@@ -217,27 +204,19 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
         if unconverged:
             warnings.warn(
                 f"{unconverged} l1 logistic regression fit(s) of DFR ran out of iterations "
-                "before converging.", ConvergenceWarning, stacklevel=3,
+                "before converging.", ConvergenceWarning, stacklevel=4,
             )
         self.coef_ = np.mean([coef for coef, _, _ in fits], axis=0)
         self.intercept_ = np.mean([intercept for _, intercept, _ in fits], axis=0)
         self.estimator_ = network
-        self.module_ = self._retrained_module(body, mean, scale, device)
-        self.device_ = network.device_
-        self.classes_ = network.classes_
-        self.input_shape_ = network.input_shape_
-        self.side_information_ = side
-        return self
+        return [member_view(network, self._retrained_module(body, mean, scale, device))]
 
     def _network(self, X, y):
-        if self.estimator is None:
-            from .._classifier import SBNetClassifier
-
-            return SBNetClassifier().fit(X, y)
-        if type(self.estimator).__name__ == "FrozenEstimator":
+        if isinstance(self.estimator, FrozenEstimator):
             check_is_fitted(self.estimator.estimator)
             return self.estimator.estimator
-        return clone(self.estimator).fit(X, y)
+        template = member_template(self.estimator, type(self).__name__, allow_method=True)
+        return clone(template).fit(X, y)
 
     def _tune(self, embeddings, labels, groups, C_grid, rng):
         """Worst-group accuracy on the second half for every C (and the unconverged fits).
@@ -277,24 +256,3 @@ class DFRClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
             head.weight.copy_(torch.as_tensor(coef, dtype=torch.float32))
             head.bias.copy_(torch.as_tensor(intercept, dtype=torch.float32))
         return torch.nn.Sequential(body, head).eval()
-
-    def predict_logits(self, X):
-        """The logits of the retrained last layer.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-
-        Returns
-        -------
-        logits : ndarray of shape (n_samples, n_classes), float32
-        """
-        check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float32, allow_nd=True, reset=False)
-        if X.shape[1:] != tuple(self.input_shape_):
-            raise ValueError(
-                f"X has samples of shape {X.shape[1:]}, but DFRClassifier is expecting "
-                f"samples of shape {tuple(self.input_shape_)}."
-            )
-        return _batched(self.module_, X, torch.device(self.device_))
-

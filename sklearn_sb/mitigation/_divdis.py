@@ -4,21 +4,15 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import (
-    check_array,
-    check_consistent_length,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
 
-from ..base import LogitClassifierMixin, restored_on_failure
+from ..base import restored_on_failure
 from ..utils._param_validation import HasMethods, Interval
 from ..utils._random import draw_seed
-from ._base import NetworkTemplateMixin, TrainingMethod, member_template
+from ._base import BaseNetworkEnsemble, TrainingMethod, member_template
 from ._joint import build_networks, joint_network, member_view
 from ._registry import register_method
-from ._side_data import OODBatches, check_two_classes, check_unlabeled
+from ._side_data import OODBatches, SideDatum
 from ._surgery import check_last_step, split_last_linear
 
 
@@ -145,8 +139,7 @@ class _DiversifyLoss(TrainingMethod):
 
 
 @register_method("divdis")
-class DivDisClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
-                       BaseEstimator):
+class DivDisClassifier(BaseNetworkEnsemble):
     """DivDis: heads on one backbone that fit the labels and disagree on target data.
 
     Diversify: the template network's last linear layer is replaced by
@@ -167,14 +160,23 @@ class DivDisClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMix
     steps. The side information is ``'unlabeled_ood'`` (``'none'`` without
     ``X_ood``).
 
-    Disambiguate: :meth:`disambiguate` keeps the ``n_queries`` rows of a
-    labeled target pool where the heads disagree most and selects the head
-    most accurate on them (``'labeled_ood_selection'``).
+    Disambiguate: the ``n_queries`` rows of a labeled target pool where the
+    heads disagree most are kept and the head most accurate on them is
+    selected (``'labeled_ood_selection'``): in :meth:`fit` with the pool
+    ``X_val``, ``y_val``, or afterwards with :meth:`disambiguate`.
 
     Until disambiguated, predictions average the heads' logits, as for the
     other ensembles of the package (``selected_`` is None); afterwards they
     are the selected head's, the model DivDis delivers. Refitting forgets
     the selection.
+
+    Side data of :meth:`fit` (keywords; see :ref:`side-information`):
+
+    * ``X_ood``: unlabeled target inputs shaped like X, where the features
+      are decorrelated (``'unlabeled_ood'``). Without them the training
+      rows are used (no side data: on 100 %-correlated data the heads then
+      stay alike);
+    * ``X_val``, ``y_val``: a labeled target pool that disambiguates.
 
     Read more in the :ref:`User Guide <mitigation-methods>`.
 
@@ -202,13 +204,16 @@ class DivDisClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMix
         The heads, each a view of the fitted network computing that head's
         logits (``sklearn_sb.mitigation._joint.member_view``).
     selected_ : int or None
-        Index in ``estimators_`` of the head :meth:`disambiguate` chose;
-        None before.
+        Index in ``estimators_`` of the head disambiguation chose; None
+        before.
+    selection_ : str
+        'validation accuracy' (on the most disagreed rows) once
+        disambiguated, else 'ensemble'.
     query_indices_ : ndarray of shape (n_queries,) or None
-        Rows of ``X_query`` whose labels chose the head, most disagreed
-        first; None before :meth:`disambiguate`.
-    query_scores_ : ndarray of shape (n_heads,) or None
-        Each head's accuracy on those rows; None before :meth:`disambiguate`.
+        Rows of the pool whose labels chose the head, most disagreed
+        first; None before disambiguation.
+    validation_scores_ : ndarray of shape (n_heads,) or None
+        Each head's accuracy on those rows; None before disambiguation.
     side_information_ : tuple of str
         ``('unlabeled_ood',)``, with ``'labeled_ood_selection'`` added by
         :meth:`disambiguate` (see :ref:`side-information`).
@@ -244,6 +249,17 @@ class DivDisClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMix
         "random_state": ["random_state"],
     }
 
+    side_data = {
+        "X_ood": SideDatum("inputs", "unlabeled target inputs where the features are "
+                           "decorrelated (default: the training rows).",
+                           information="unlabeled_ood"),
+        "X_val": SideDatum("inputs", "a labeled target pool whose most disagreed rows select "
+                           "the head.", information="labeled_ood_selection"),
+        "y_val": SideDatum("labels", "the labels of X_val.", information="labeled_ood_selection",
+                           rows_of="X_val"),
+    }
+    predicts_with_selected = True
+
     def __init__(self, estimator=None, *, n_heads=2, diversity=10.0, regularization=10.0,
                  n_queries=16, random_state=None):
         self.estimator = estimator
@@ -253,38 +269,11 @@ class DivDisClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMix
         self.n_queries = n_queries
         self.random_state = random_state
 
-    def fit(self, X, y, *, X_ood=None):
-        """Train the heads jointly.
-
-        If training fails or is interrupted, the estimator is left as it was
-        before the call and the exception propagates.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-        y : array-like of shape (n_samples,)
-        X_ood : array-like of shape (n_ood, ...), default=None
-            Unlabeled target inputs shaped like X, where the features are
-            decorrelated. None uses the training rows themselves (no side
-            data: on 100 %-correlated data the heads then stay alike).
-
-        Returns
-        -------
-        self : DivDisClassifier
-        """
-        with restored_on_failure(self):
-            return self._fit(X, y, X_ood)
-
-    def _fit(self, X, y, X_ood):
-        self._validate_params()
+    def _fit_members(self, X, y, X_ood, X_val, y_val):
         template = member_template(self.estimator, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float32, allow_nd=True)
-        check_two_classes(y, type(self).__name__)
         if X_ood is None:
             # No side data: the heads can disagree only where the labels let them.
-            X_ood, side = X, ("none",)
-        else:
-            X_ood, side = check_unlabeled(X_ood, X), ("unlabeled_ood",)
+            X_ood = X
         _, counts = np.unique(y, return_counts=True)
         joint = joint_network(template, self.n_heads, module=_Heads, reduction="mean")
         joint.set_params(
@@ -294,23 +283,40 @@ class DivDisClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMix
             random_state=draw_seed(self.random_state),
         )
         joint.fit(X, y).set_params(method=None)
+        self.query_indices_ = None
         body = joint.module_.body
-        self.estimators_ = [member_view(joint, _Head(body, head))
-                            for head in joint.module_.heads]
-        self.selected_ = self.query_indices_ = self.query_scores_ = None
-        self.side_information_ = side
-        self.classes_ = joint.classes_
-        return self
+        return [member_view(joint, _Head(body, head), joint.criterion_.base)
+                for head in joint.module_.heads]
+
+    def _selection_scores(self, X_val, y_val):
+        """Each head's accuracy on the ``n_queries`` rows where the heads disagree most.
+
+        The rows are ranked by the mean over pairs of heads of the l1
+        distance between their class probabilities (the authors' active
+        querying); the first ``n_queries`` (all, when fewer) are kept. Only
+        those rows' labels are used.
+        """
+        if len(X_val) < 2:
+            raise ValueError(
+                f"The labeled target pool has {len(X_val)} row: disambiguation compares the "
+                f"heads on the most disagreed of several rows (n_queries={self.n_queries}); "
+                "give at least 2."
+            )
+        logits = np.stack([head.predict_logits(X_val) for head in self.estimators_], axis=1)
+        probs = torch.softmax(torch.as_tensor(logits, dtype=torch.float64), dim=2)
+        i, j = np.triu_indices(len(self.estimators_), k=1)
+        disagreement = (probs[:, i] - probs[:, j]).abs().sum(dim=2).mean(dim=1).numpy()
+        rows = np.argsort(-disagreement, kind="stable")[:self.n_queries]
+        self.query_indices_ = rows
+        predicted = self.classes_[logits[rows].argmax(axis=2)]
+        return (predicted == y_val[rows, None]).mean(axis=0)
 
     def disambiguate(self, X_query, y_query):
         """Select the head most accurate on the labeled rows where the heads disagree most.
 
-        The rows are ranked by the mean over pairs of heads of the l1
-        distance between their class probabilities (the authors' active
-        querying); the first ``n_queries`` (all, when fewer) are kept, and
-        the head with the highest accuracy on them is selected (the lowest
-        index on a tie). Only those rows' labels are used. If anything
-        fails, the estimator is left as it was.
+        What :meth:`fit` does with ``X_val`` and ``y_val``, on a fitted
+        model (the lowest index wins a tie). If anything fails, the
+        estimator is left as it was.
 
         Parameters
         ----------
@@ -327,27 +333,13 @@ class DivDisClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMix
         with restored_on_failure(self):
             self._validate_params()
             X_query, y_query = self._check_query(X_query, y_query)
-            logits = np.stack([head.predict_logits(X_query) for head in self.estimators_],
-                              axis=1)
-            probs = torch.softmax(torch.as_tensor(logits, dtype=torch.float64), dim=2)
-            i, j = np.triu_indices(len(self.estimators_), k=1)
-            disagreement = (probs[:, i] - probs[:, j]).abs().sum(dim=2).mean(dim=1).numpy()
-            rows = np.argsort(-disagreement, kind="stable")[:self.n_queries]
-            predicted = self.classes_[logits[rows].argmax(axis=2)]
-            self.query_scores_ = (predicted == y_query[rows, None]).mean(axis=0)
-            self.query_indices_ = rows
-            self.selected_ = int(np.argmax(self.query_scores_))
-            self.side_information_ = (*self.side_information_[:1], "labeled_ood_selection")
+            self._select(X_query, y_query)
+            used = [info for info in self.side_information_ if info != "none"]
+            self.side_information_ = tuple(dict.fromkeys(used + ["labeled_ood_selection"]))
         return self
 
     def _check_query(self, X_query, y_query):
         X_query = check_array(X_query, dtype=np.float32, allow_nd=True, input_name="X_query")
-        if len(X_query) < 2:
-            raise ValueError(
-                f"X_query has {len(X_query)} row: disambiguation compares the heads on "
-                f"the most disagreed of several labeled target rows (n_queries="
-                f"{self.n_queries}); give at least 2."
-            )
         shape = self.estimators_[0].input_shape_
         if X_query.shape[1:] != shape:
             raise ValueError(
@@ -363,28 +355,3 @@ class DivDisClassifier(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMix
                 f"classes are {self.classes_!r}."
             )
         return X_query, y_query
-
-    def predict_logits(self, X):
-        """The selected head's logits, or the heads' logits averaged before disambiguation.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-
-        Returns
-        -------
-        logits : ndarray of shape (n_samples, n_classes)
-        """
-        return np.mean([head.predict_logits(X) for head in self.predicting_estimators_], axis=0)
-
-    @property
-    def predicting_estimators_(self):
-        """The heads whose mean logits are the predictions: the selected one, or all."""
-        check_is_fitted(self)
-        return self.estimators_ if self.selected_ is None else [self.estimators_[self.selected_]]
-
-    @property
-    def selected_estimator_(self):
-        """The selected head, or the estimator itself (the average) before disambiguation."""
-        check_is_fitted(self)
-        return self if self.selected_ is None else self.estimators_[self.selected_]

@@ -2,18 +2,14 @@
 
 from numbers import Integral, Real
 
-import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..base import LogitClassifierMixin, restored_on_failure
 from ..utils._param_validation import HasMethods, Interval, StrOptions
 from ..utils._random import draw_seed
-from ._base import NetworkEnsembleMixin, TrainingMethod, member_template, select_member
+from ._base import BaseNetworkEnsemble, TrainingMethod, member_template
 from ._joint import joint_network, member_view
 from ._registry import register_method
-from ._side_data import check_labeled, check_two_classes
+from ._side_data import SELECTION_SET
 
 
 def input_gradients(logits, X):
@@ -89,8 +85,7 @@ class _GradientDiversity(TrainingMethod):
 
 
 @register_method("gradient-diversity")
-class GradientDiversityClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin,
-                                  BaseEstimator):
+class GradientDiversityClassifier(BaseNetworkEnsemble):
     """Networks trained jointly so that their input gradients point different ways.
 
     ``n_estimators`` copies of ``estimator`` train together, in one
@@ -156,7 +151,7 @@ class GradientDiversityClassifier(NetworkEnsembleMixin, LogitClassifierMixin, Cl
     validation_scores_ : ndarray of shape (n_estimators,) or None
         Each member's accuracy on ``(X_val, y_val)``, when given.
     side_information_ : tuple of str
-        ``('none',)``, with ``'labeled_ood_selection'`` added when ``X_val``
+        ``('none',)``, or ``('labeled_ood_selection',)`` when ``X_val``
         chose the member (see :ref:`side-information`).
     classes_ : ndarray
     n_features_in_ : int
@@ -194,6 +189,8 @@ class GradientDiversityClassifier(NetworkEnsembleMixin, LogitClassifierMixin, Cl
         "random_state": ["random_state"],
     }
 
+    side_data = SELECTION_SET
+
     def __init__(self, estimator=None, *, n_estimators=2, strength=100.0,
                  similarity="squared_cosine", random_state=None):
         self.estimator = estimator
@@ -202,48 +199,12 @@ class GradientDiversityClassifier(NetworkEnsembleMixin, LogitClassifierMixin, Cl
         self.similarity = similarity
         self.random_state = random_state
 
-    def fit(self, X, y, *, X_val=None, y_val=None):
-        """Train the members jointly.
-
-        If training fails or is interrupted, the estimator is left as it was
-        before the call and the exception propagates.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-        y : array-like of shape (n_samples,)
-        X_val, y_val : array-like, default=None
-            A labeled decorrelated set, used only to select a member.
-
-        Returns
-        -------
-        self : GradientDiversityClassifier
-        """
-        with restored_on_failure(self):
-            return self._fit(X, y, X_val, y_val)
-
-    def _fit(self, X, y, X_val, y_val):
-        self._validate_params()
+    def _fit_members(self, X, y, X_val, y_val):
         template = member_template(self.estimator, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float32, allow_nd=True)
-        check_two_classes(y, type(self).__name__)
-        X_val, y_val = check_labeled(X_val, y_val, X)
         joint = joint_network(template, self.n_estimators).set_params(
             method=_GradientDiversity(strength=self.strength, similarity=self.similarity),
             random_state=draw_seed(self.random_state),
         )
         joint.fit(X, y).set_params(method=None)
-        members = [member_view(joint, module) for module in joint.module_.members]
-        self.estimators_ = members
-        self.validation_scores_, self.selected_, self.selection_ = select_member(
-            members, X_val, y_val, otherwise=None)
-        side = ("none",) if X_val is None else ("none", "labeled_ood_selection")
-        self.side_information_ = side
-        self.classes_ = joint.classes_
-        return self
-
-    @property
-    def selected_estimator_(self):
-        """The member chosen on ``X_val``, or the ensemble itself without one."""
-        check_is_fitted(self)
-        return self if self.selected_ is None else self.estimators_[self.selected_]
+        return [member_view(joint, module, joint.criterion_.base)
+                for module in joint.module_.members]

@@ -4,7 +4,8 @@ A method whose members train together (gradient diversity, DivDis) fits
 one ``SBNetClassifier`` whose module returns the logits of all members,
 of shape ``(n, n_members, n_classes)``, with :class:`MembersLoss` as its
 criterion; its penalty is a training method on that network. Afterwards
-:func:`member_view` gives each member as a fitted network of its own.
+:func:`member_view` gives each member as a fitted network of its own
+(with the members' base criterion).
 """
 
 import copy
@@ -103,17 +104,18 @@ def joint_network(template, n_members, module=JointNetworks, reduction="sum"):
     )
 
 
-def member_view(joint, module):
-    """The fitted joint network, but computing ``module`` (one member or head).
+def member_view(network, module, criterion=None):
+    """The fitted ``network``, but computing ``module`` (one member, a head, a new last layer).
 
-    Shares the joint network's fitted state (classes, input shape, device,
+    Shares the network's fitted state (classes, input shape, device,
     history); its ``module_`` is ``module`` in eval mode and its criterion
-    the members' base criterion, so it predicts, scores and is attacked as
-    any fitted ``SBNetClassifier``.
+    ``criterion`` (a joint network's members' base criterion), by default
+    the network's, so it predicts, scores and is attacked as any fitted
+    ``SBNetClassifier``.
     """
-    # Not copy.copy: skorch's __getstate__ would copy the whole joint module.
-    view = object.__new__(type(joint))
-    view.__dict__.update(joint.__dict__)
+    # Not copy.copy: skorch's __getstate__ would copy the whole module.
+    view = object.__new__(type(network))
+    view.__dict__.update(network.__dict__)
     view.module_ = module.eval()
-    view.criterion_ = joint.criterion_.base
+    view.criterion_ = network.criterion_ if criterion is None else criterion
     return view

@@ -3,19 +3,17 @@
 from numbers import Integral
 
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import clone
 
-from ..base import LogitClassifierMixin
 from ..utils._param_validation import HasMethods, Interval
 from ..utils._random import draw_seed
-from ._base import NetworkEnsembleMixin
+from ._base import BaseNetworkEnsemble, member_template
 from ._registry import register_method
 
 
-@register_method("logit-ensemble")
-class LogitEnsembleClassifier(
-    NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin, BaseEstimator
-):
+@register_method("logit-ensemble", benchmark=lambda size, dataset: LogitEnsembleClassifier(
+    dataset.network, n_estimators=3))
+class LogitEnsembleClassifier(BaseNetworkEnsemble):
     """Independently trained copies of a network, their logits averaged.
 
     Each member is a clone of ``estimator`` with its own ``random_state``
@@ -38,6 +36,10 @@ class LogitEnsembleClassifier(
     Attributes
     ----------
     estimators_ : list of SBNetClassifier
+    selected_ : None
+        No member is selected: the ensemble is the model
+        (``selection_ = 'ensemble'``).
+    selection_ : str
     side_information_ : tuple of str
         ``('none',)``: labels only.
     classes_ : ndarray
@@ -69,24 +71,8 @@ class LogitEnsembleClassifier(
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def _fit(self, X, y):
-        self._validate_params()
-        if self.estimator is None:
-            from .._classifier import SBNetClassifier
-
-            template = SBNetClassifier()
-        else:
-            template = self.estimator
+    def _fit_members(self, X, y):
+        template = member_template(self.estimator, type(self).__name__, allow_method=True)
         seeds = draw_seed(self.random_state, size=self.n_estimators)
         members = [clone(template).set_params(random_state=int(seed)) for seed in seeds]
-        self.estimators_ = Parallel(n_jobs=self.n_jobs)(
-            delayed(member.fit)(X, y) for member in members
-        )
-        first = self.estimators_[0]
-        self.side_information_ = ("none",)
-        self.classes_ = first.classes_
-        self.n_features_in_ = first.n_features_in_
-        if hasattr(first, "feature_names_in_"):
-            self.feature_names_in_ = first.feature_names_in_
-        return self
-
+        return Parallel(n_jobs=self.n_jobs)(delayed(member.fit)(X, y) for member in members)

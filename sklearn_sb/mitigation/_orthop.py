@@ -5,16 +5,14 @@ from numbers import Integral
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.base import clone
 
-from ..base import LogitClassifierMixin, restored_on_failure
 from ..utils._param_validation import HasMethods, Interval
 from ..utils._random import draw_seed
-from ._base import NetworkEnsembleMixin, member_template, select_member
+from ._base import BaseNetworkEnsemble, member_template
 from ._joint import build_networks
 from ._registry import register_method
-from ._side_data import check_labeled, check_two_classes
+from ._side_data import SELECTION_SET
 
 
 class ProjectedNetwork(torch.nn.Module):
@@ -98,9 +96,15 @@ def input_directions(module, n_features, n_directions):
     return right[:n_directions]
 
 
-@register_method("orthop")
-class OrthoPClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMixin,
-                       BaseEstimator):
+def _benchmark_orthop(size, dataset):
+    # The projection acts on the first layer's input: on images, a fully
+    # connected network on the flattened pixels.
+    return OrthoPClassifier(dataset.network if dataset.image_shape is None
+                            else dataset.dense_network)
+
+
+@register_method("orthop", benchmark=_benchmark_orthop)
+class OrthoPClassifier(BaseNetworkEnsemble):
     """OrthoP: each network trained on inputs without the directions the earlier ones used.
 
     Member 1 is a plain fit of ``estimator``. After each member, the
@@ -167,7 +171,7 @@ class OrthoPClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMix
     validation_scores_ : ndarray of shape (n_estimators,) or None
         Each member's accuracy on ``(X_val, y_val)``, when given.
     side_information_ : tuple of str
-        ``('none',)``, with ``'labeled_ood_selection'`` added when ``X_val``
+        ``('none',)``, or ``('labeled_ood_selection',)`` when ``X_val``
         chose the member (see :ref:`side-information`).
     classes_ : ndarray
     n_features_in_ : int
@@ -195,40 +199,19 @@ class OrthoPClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMix
         "random_state": ["random_state"],
     }
 
+    side_data = SELECTION_SET
+    default_selection = "last member"
+
     def __init__(self, estimator=None, *, n_estimators=2, n_directions=1, random_state=None):
         self.estimator = estimator
         self.n_estimators = n_estimators
         self.n_directions = n_directions
         self.random_state = random_state
 
-    def fit(self, X, y, *, X_val=None, y_val=None):
-        """Train the members in sequence, each without the directions the earlier used.
-
-        If training fails or is interrupted, the estimator is left as it was
-        before the call and the exception propagates.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-        y : array-like of shape (n_samples,)
-        X_val, y_val : array-like, default=None
-            A labeled decorrelated set, used only to select a member.
-
-        Returns
-        -------
-        self : OrthoPClassifier
-        """
-        with restored_on_failure(self):
-            return self._fit(X, y, X_val, y_val)
-
-    def _fit(self, X, y, X_val, y_val):
-        self._validate_params()
+    def _fit_members(self, X, y, X_val, y_val):
         template = member_template(self.estimator, type(self).__name__)
-        X, y = validate_data(self, X, y, dtype=np.float32, allow_nd=True)
-        classes = check_two_classes(y, type(self).__name__)
-        X_val, y_val = check_labeled(X_val, y_val, X)
         n_features = math.prod(X.shape[1:])
-        self._check_network(template, X, classes, n_features)
+        self._check_network(template, X, np.unique(y), n_features)
         seeds = draw_seed(self.random_state, size=self.n_estimators)
         removed = np.zeros((0, n_features))
         members, directions = [], []
@@ -244,14 +227,8 @@ class OrthoPClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMix
                 basis, _ = np.linalg.qr(np.vstack([removed, taken]).T)
                 removed = basis.T
                 directions.append(removed[-self.n_directions:].copy())
-        self.estimators_ = members
         self.directions_ = directions
-        self.validation_scores_, self.selected_, self.selection_ = select_member(
-            members, X_val, y_val, otherwise=len(members) - 1)
-        self.side_information_ = ("none",) if X_val is None else \
-            ("none", "labeled_ood_selection")
-        self.classes_ = members[0].classes_
-        return self
+        return members
 
     def _check_network(self, template, X, classes, n_features):
         """Fail before training on a network or a count of directions OrthoP cannot use."""
@@ -276,9 +253,3 @@ class OrthoPClassifier(NetworkEnsembleMixin, LogitClassifierMixin, ClassifierMix
                 f"the first Linear layer of each member, which has only "
                 f"{layer.out_features} units: lower n_directions or widen the network."
             )
-
-    @property
-    def selected_estimator_(self):
-        """The member the selection rule picked."""
-        check_is_fitted(self)
-        return self.estimators_[self.selected_]

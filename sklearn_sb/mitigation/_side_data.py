@@ -1,9 +1,14 @@
 """The side data mitigation methods take in ``fit``, and its vocabulary.
 
 Side data goes to ``fit`` as keywords (``X_ood``, ``X_val``, ``y_val``,
-``groups``), never to the constructor. A fitted method records in
-``side_information_`` what it used, in the words of MITIGATION.md section 0:
+``groups``, ``simple_features``), never to the constructor. A method
+declares each keyword it takes as a :class:`SideDatum`: what kind of data it
+is, whether it is required, and what side information its use amounts to.
+A fitted method records in ``side_information_`` what it used, in the words
+of :data:`SIDE_INFORMATION`.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -19,6 +24,79 @@ SIDE_INFORMATION = {
     "labeled_ood_selection": "a labeled decorrelated set used only to choose a member, "
                              "head or epoch",
     "labeled_decorrelated_fit": "a labeled decorrelated set used for fitting",
+}
+
+#: The kinds of side data, and how they are checked against the training rows.
+SIDE_DATA_KINDS = {
+    "inputs": "rows shaped like X's",
+    "labels": "one label per row of an inputs datum, among y's classes",
+    "groups": "one group per row of an inputs datum (or of X)",
+    "blocks": "the simple block S: its column indices, or the dataset Bunch",
+}
+
+
+@dataclass(frozen=True)
+class Depends:
+    """A declared value that depends on one of the method's parameters.
+
+    ``Depends("ood", {"given": True})`` is True when the method's ``ood`` is
+    ``'given'``, ``default`` for any other value.
+    """
+
+    param: str
+    values: dict
+    default: object = None
+
+    def resolve(self, method):
+        return self.values.get(getattr(method, self.param), self.default)
+
+    def __str__(self):
+        cases = [f"{self.param}={value!r}: {result}" for value, result in self.values.items()]
+        return "; ".join(cases + [f"otherwise: {self.default}"])
+
+
+def resolve(value, method):
+    """``value`` itself, or what it resolves to for ``method`` if it is a :class:`Depends`."""
+    return value.resolve(method) if isinstance(value, Depends) else value
+
+
+@dataclass(frozen=True)
+class SideDatum:
+    """One keyword a method's ``fit`` takes besides ``X`` and ``y``.
+
+    Parameters
+    ----------
+    kind : {'inputs', 'labels', 'groups', 'blocks'}
+        How the datum is checked (see :data:`SIDE_DATA_KINDS`).
+    description : str
+        What the method does with it, one sentence.
+    information : str, Depends or None
+        The key of :data:`SIDE_INFORMATION` its use amounts to; None when it
+        adds nothing of its own (it only qualifies another datum).
+    required : bool or Depends, default=False
+        Whether ``fit`` needs it.
+    accepted : bool or Depends, default=True
+        Whether ``fit`` takes it at all under the method's parameters; a
+        datum given where it is not accepted is an error, not ignored.
+    rows_of : str, default=None
+        For labels and groups: the inputs datum whose rows they describe;
+        None means ``X``.
+    """
+
+    kind: str
+    description: str
+    information: object = None
+    required: object = False
+    accepted: object = True
+    rows_of: str = None
+
+
+#: The side data of a method whose only use of it is to select a member.
+SELECTION_SET = {
+    "X_val": SideDatum("inputs", "a labeled decorrelated set, used only to select a member.",
+                       information="labeled_ood_selection"),
+    "y_val": SideDatum("labels", "the labels of X_val.", information="labeled_ood_selection",
+                       rows_of="X_val"),
 }
 
 

@@ -19,7 +19,7 @@ class Registry:
 
         def decorator(entry):
             registered = self._entries.get(name)
-            if registered is not None and registered is not entry:
+            if registered is not None and registered != entry:
                 raise ValueError(f"A {self.kind} is already registered as {name!r}: {registered!r}.")
             self._entries[name] = entry
             return entry

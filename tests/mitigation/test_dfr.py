@@ -205,7 +205,7 @@ def test_given_groups_balance_the_subsets(small, monkeypatch):
 def test_groups_of_the_wrong_length_are_a_clear_error(small):
     data, X_val, y_val, net = small
     dfr = DFRClassifier(FrozenEstimator(net), n_refits=2, random_state=0)
-    with pytest.raises(ValueError, match="groups must give one group per row of X_val"):
+    with pytest.raises(ValueError, match="groups must give one value per row of X_val"):
         dfr.fit(data.X, data.y, X_val=X_val, y_val=y_val, groups=y_val[:-1])
     with pytest.raises(NotFittedError):
         check_is_fitted(dfr)
@@ -218,7 +218,7 @@ def test_logits_are_the_retrained_modules_outputs_and_decide_the_prediction(smal
     data, X_val, _, _ = small
     dfr = _fitted(small)
     with torch.no_grad():
-        module_logits = dfr.module_(torch.as_tensor(X_val, dtype=torch.float32)).numpy()
+        module_logits = dfr.estimators_[0].module_(torch.as_tensor(X_val, dtype=torch.float32)).numpy()
     logits = dfr.predict_logits(X_val)
     np.testing.assert_allclose(logits, module_logits, rtol=1e-6, atol=1e-6)
     assert logits.shape == (len(X_val), 2) and logits.dtype == np.float32
@@ -272,7 +272,7 @@ def test_a_frozen_network_is_kept_as_it_is(small):
     assert dfr.estimator_ is net
     for a, b in zip(before, _weights(net), strict=True):
         np.testing.assert_array_equal(a, b)
-    assert dfr.module_[0] is not net.module_  # the retrained module is a copy
+    assert dfr.estimators_[0].module_[0] is not net.module_  # the retrained module is a copy
 
 
 def test_an_unfitted_template_is_fitted_on_X(small):

@@ -188,7 +188,7 @@ def test_disambiguation_picks_the_head_most_accurate_on_the_most_disagreed_rows(
         np.delete(disagreement, model.query_indices_).max() - 1e-6
     scores = [h.score(X_query[model.query_indices_], y_query[model.query_indices_])
               for h in model.estimators_]
-    np.testing.assert_allclose(model.query_scores_, scores)
+    np.testing.assert_allclose(model.validation_scores_, scores)
     assert model.selected_ == int(np.argmax(scores))
     # The head that learned the slabs is the one that is right where they disagree.
     accuracies = [h.score(X_query, y_query) for h in model.estimators_]
@@ -200,7 +200,7 @@ def test_disambiguation_follows_the_labels(disambiguated, head):
     model, X_query, _ = disambiguated
     labels = model.estimators_[head].predict(X_query)
     assert model.disambiguate(X_query, labels).selected_ == head
-    assert model.query_scores_[head] == 1 and model.query_scores_[1 - head] < 0.5
+    assert model.validation_scores_[head] == 1 and model.validation_scores_[1 - head] < 0.5
 
 
 def test_after_disambiguation_predictions_are_the_selected_heads(lms5, disambiguated):
@@ -342,7 +342,7 @@ def test_disambiguating_an_unfitted_model_is_a_clear_error(lms5):
     "X_query, y_query, match",
     [
         (np.zeros((20, 3)), np.zeros(20), r"X_query has samples of shape \(3,\)"),
-        (np.zeros((1, 10)), np.zeros(1), "X_query has 1 row.*give at least 2"),
+        (np.zeros((1, 10)), np.zeros(1), "pool has 1 row.*give at least 2"),
         (np.zeros((20, 10)), np.zeros(19), "inconsistent numbers of samples"),
         (np.zeros((20, 10)), np.full(20, 7), "y_query has labels the model was not fitted on"),
     ],

@@ -188,7 +188,7 @@ def test_x_val_selects_the_best_member(lms5):
                             np.random.RandomState(1).permutation(len(test.X)))
     model = GradientDiversityClassifier(net(max_epochs=2), random_state=0).fit(
         data.X, data.y, X_val=X_val, y_val=test.y)
-    assert model.side_information_ == ("none", "labeled_ood_selection")
+    assert model.side_information_ == ("labeled_ood_selection",)
     assert model.selection_ == "validation accuracy"
     assert model.selected_ == int(np.argmax(model.validation_scores_))
     assert model.selected_estimator_ is model.estimators_[model.selected_]
@@ -234,7 +234,7 @@ def test_grid_search_over_strength_routes_x_val(lms5):
         model.set_fit_request(X_val=True, y_val=True)
         search = GridSearchCV(model, {"strength": [0.0, 10.0]}, cv=2).fit(
             data.X, data.y, X_val=test.X, y_val=test.y)
-    assert search.best_estimator_.side_information_ == ("none", "labeled_ood_selection")
+    assert search.best_estimator_.side_information_ == ("labeled_ood_selection",)
     assert search.best_params_["strength"] in (0.0, 10.0)
 
 

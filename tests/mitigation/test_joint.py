@@ -66,12 +66,16 @@ def test_each_member_trains_as_a_network_of_its_own(joint, lms):
 
 def test_a_member_view_predicts_its_members_logits_and_survives_pickling(joint, lms):
     X = lms[0][:5]
-    view = member_view(joint, joint.module_.members[1])
+    view = member_view(joint, joint.module_.members[1], joint.criterion_.base)
     np.testing.assert_allclose(view.predict_logits(X), joint.predict_logits(X)[:, 1],
                                rtol=1e-6)
     np.testing.assert_allclose(pickle.loads(pickle.dumps(view)).predict_logits(X),
                                view.predict_logits(X), rtol=1e-6)
     assert isinstance(view.criterion_, torch.nn.CrossEntropyLoss)
+
+
+def test_a_view_keeps_the_networks_criterion_unless_given_one(joint):
+    assert member_view(joint, joint.module_.members[0]).criterion_ is joint.criterion_
 
 
 def test_the_template_is_left_untouched(lms):

@@ -151,7 +151,7 @@ def test_side_information_and_selection_are_recorded(lms5, orthop):
                             np.random.RandomState(1).permutation(len(test.X)))
     chosen = OrthoPClassifier(net(max_epochs=2), random_state=0).fit(
         data.X[:2000], data.y[:2000], X_val=X_val, y_val=test.y)
-    assert chosen.side_information_ == ("none", "labeled_ood_selection")
+    assert chosen.side_information_ == ("labeled_ood_selection",)
     assert chosen.selection_ == "validation accuracy"
     assert chosen.selected_ == int(np.argmax(chosen.validation_scores_))
     np.testing.assert_allclose(chosen.validation_scores_,
@@ -202,7 +202,7 @@ def test_grid_search_and_pipeline_route_x_val(lms5):
         X_val, y_val = test.X[:1000], test.y[:1000]
         search = GridSearchCV(model, {"n_directions": [1, 2]}, cv=2).fit(
             data.X[:2000], data.y[:2000], X_val=X_val, y_val=y_val)
-        assert search.best_estimator_.side_information_ == ("none", "labeled_ood_selection")
+        assert search.best_estimator_.side_information_ == ("labeled_ood_selection",)
         assert search.best_params_["n_directions"] in (1, 2)
         pipeline = Pipeline([("scale", StandardScaler()), ("orthop", clone(model))])
         pipeline.fit(data.X[:2000], data.y[:2000], X_val=X_val, y_val=y_val)
