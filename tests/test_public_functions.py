@@ -57,6 +57,7 @@ NOT_VALIDATED_BY_DESIGN = {
         "method validates them when the network using it fits"
     ),
     "mitigation.register_method": "class decorator that extends the method registry",
+    "mitigation.side_data_table": "takes no parameters; tabulates the methods' declarations",
     "datasets.available_datasets": "takes no parameters; lists the dataset catalog",
     "datasets.register_dataset": "extends the dataset catalog (decorator of a loader)",
 }

@@ -17,7 +17,7 @@ from ._divdis import DivDisClassifier
 from ._gradient_diversity import GradientDiversityClassifier
 from ._logit_ensemble import LogitEnsembleClassifier
 from ._orthop import OrthoPClassifier
-from ._registry import available_methods, make_method, register_method
+from ._registry import available_methods, make_method, register_method, side_data_table
 from ._side_data import SIDE_INFORMATION, Depends, SideDatum
 from ._spectral_decoupling import SpectralDecoupling
 
@@ -38,4 +38,5 @@ __all__ = [
     "available_methods",
     "make_method",
     "register_method",
+    "side_data_table",
 ]

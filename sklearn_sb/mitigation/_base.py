@@ -6,6 +6,8 @@ does for them (validation, selection, side information, the torch modules
 that attacks differentiate).
 """
 
+from abc import ABCMeta, abstractmethod
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.frozen import FrozenEstimator
@@ -112,7 +114,7 @@ class NetworkTemplateMixin:
 
 
 class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, ClassifierMixin,
-                          BaseEstimator):
+                          BaseEstimator, metaclass=ABCMeta):
     """Base class of the methods that fit several networks (or heads) and combine them.
 
     A subclass declares the side data its ``fit`` takes in ``side_data``
@@ -216,6 +218,14 @@ class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, Classifier
             self._select(given.get("X_val"), given.get("y_val"))
         return self
 
+    @abstractmethod
+    def _fit_members(self, X, y, **side_data):
+        """Fit the members on the validated ``(X, y)``; return them as a list.
+
+        Every keyword of ``side_data`` is passed, None where not given; a
+        given datum is already checked against its declaration.
+        """
+
     def _check_side_data(self, X, y, side_data):
         """The given side data, checked against X, y and the declarations."""
         owner = type(self).__name__
@@ -230,23 +240,18 @@ class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, Classifier
         for name in given:
             if name not in accepted:
                 condition = self.side_data[name].accepted
-                raise ValueError(
-                    f"{owner}({condition.param}={getattr(self, condition.param)!r}) uses no "
-                    f"{name}: drop it, or choose another {condition.param}."
-                )
+                raise ValueError(f"{owner}{_setting(condition, self)} uses no {name}: drop it"
+                                 + _instead(condition))
         for name, datum in self.side_data.items():
             if datum.kind == "labels" and (name in given) != (datum.rows_of in given):
                 raise ValueError(f"Give both {datum.rows_of} and {name}, or neither.")
         for name in required:
             if name not in given:
                 condition = self.side_data[name].required
-                setting = f"({condition.param}={getattr(self, condition.param)!r})" \
-                    if isinstance(condition, Depends) else ""
-                instead = f", or choose another {condition.param}" \
-                    if isinstance(condition, Depends) else ""
                 raise ValueError(
-                    f"{owner}{setting} needs {name} in fit: "
-                    f"{self.side_data[name].description} Pass {name} to fit{instead}."
+                    f"{owner}{_setting(condition, self)} needs {name} in fit: "
+                    f"{self.side_data[name].description} Pass {name} to fit"
+                    + _instead(condition)
                 )
         checked = {}
         for name, value in given.items():
@@ -348,6 +353,14 @@ class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, Classifier
         return TorchModel(modules=[m for member in members for m in member.modules],
                           device=first.device, classes=first.classes,
                           input_shape=first.input_shape, dtype=first.dtype)
+
+
+def _setting(condition, method):
+    return condition.setting(method) if isinstance(condition, Depends) else ""
+
+
+def _instead(condition):
+    return f", or choose another {condition.param}." if isinstance(condition, Depends) else "."
 
 
 def member_template(estimator, owner, *, allow_method=False):

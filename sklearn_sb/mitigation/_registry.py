@@ -10,7 +10,11 @@ from ..utils._registry import Registry
 _METHODS = Registry("method")
 
 
-@dataclass(frozen=True)
+def _qualified_name(obj):
+    return None if obj is None else (obj.__module__, obj.__qualname__)
+
+
+@dataclass(frozen=True, eq=False)
 class MethodEntry:
     """A registered method: its class, fixed parameters, and its benchmark setting.
 
@@ -30,6 +34,13 @@ class MethodEntry:
     cls: type
     params: dict = field(default_factory=dict)
     benchmark: Callable = None
+
+    def __eq__(self, other):
+        # A reloaded module registers new objects of the same names: the same method.
+        return isinstance(other, MethodEntry) and self._key() == other._key()
+
+    def _key(self):
+        return _qualified_name(self.cls), self.params, _qualified_name(self.benchmark)
 
     def make(self, **params):
         """An unfitted instance with the entry's parameters, then ``params``."""
@@ -117,3 +128,50 @@ def make_method(method, **params):
     if isinstance(method, str):
         return method_entry(method).make(**params)
     return clone(method).set_params(**params)
+
+
+def side_data_table():
+    """The side data of every registered method, from the methods' declarations.
+
+    One row per keyword that a registered method's ``fit`` takes with the
+    parameters its name fixes (its declared ``side_data``, resolved), and
+    one row for a method that takes none, such as a training method, whose
+    side information is then its ``side_information``.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        Columns ``method``, ``class``, ``keyword``, ``kind``, ``required``,
+        ``side information`` and ``description``.
+
+    Examples
+    --------
+    >>> from sklearn_sb.mitigation import side_data_table
+    >>> table = side_data_table().set_index(["method", "keyword"])
+    >>> table.loc[("dfr", "X_val"), "side information"]
+    'labeled_decorrelated_fit'
+    >>> table.loc[("spectral-decoupling", ""), "side information"]
+    'none'
+    """
+    import pandas as pd
+
+    from ._side_data import accepted_side_data, resolve
+
+    rows = []
+    for name, entry in _METHODS.entries().items():
+        method = entry.make()
+        base = {"method": name, "class": entry.cls.__name__}
+        accepted = accepted_side_data(method)
+        if not accepted:
+            rows.append({**base, "keyword": "", "kind": "", "required": False,
+                         "side information": "+".join(getattr(method, "side_information",
+                                                              ("none",))),
+                         "description": "takes no side data in fit"})
+        for keyword in accepted:
+            datum = method.side_data[keyword]
+            information = resolve(datum.information, method)
+            rows.append({**base, "keyword": keyword, "kind": datum.kind,
+                         "required": bool(resolve(datum.required, method)),
+                         "side information": information or "",
+                         "description": datum.description})
+    return pd.DataFrame(rows)

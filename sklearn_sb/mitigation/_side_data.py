@@ -50,9 +50,9 @@ class Depends:
     def resolve(self, method):
         return self.values.get(getattr(method, self.param), self.default)
 
-    def __str__(self):
-        cases = [f"{self.param}={value!r}: {result}" for value, result in self.values.items()]
-        return "; ".join(cases + [f"otherwise: {self.default}"])
+    def setting(self, method):
+        """The parameter as the method has it, as in ``"(ood='given')"``."""
+        return f"({self.param}={getattr(method, self.param)!r})"
 
 
 def resolve(value, method):
@@ -98,6 +98,16 @@ SELECTION_SET = {
     "y_val": SideDatum("labels", "the labels of X_val.", information="labeled_ood_selection",
                        rows_of="X_val"),
 }
+
+
+def accepted_side_data(model):
+    """The side data keywords ``model``'s fit takes under its current parameters.
+
+    Those its ``accepted_side_data()`` names (every ensemble of the
+    package); none for a model without that method, such as a network
+    trained with a training method, or an estimator from elsewhere.
+    """
+    return model.accepted_side_data() if hasattr(model, "accepted_side_data") else []
 
 
 def check_unlabeled(X_ood, X, name="X_ood"):
