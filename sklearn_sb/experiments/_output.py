@@ -16,6 +16,67 @@ from pathlib import Path
 from ..utils._files import umask_mode
 
 
+def write_results(out, summary, tables=None, figures=None, *, tables_without_index=(),
+                  dpi=100):
+    """Write an experiment's files into ``out``, replacing it as a whole.
+
+    Parameters
+    ----------
+    out : str or path-like
+        A path that does not exist, an empty directory, or a directory of
+        earlier results (see :func:`check_output_directory`).
+    summary : dict
+        Written as ``results.json``, indented JSON. Its ``'experiment'``
+        key names the experiment, and marks the directory as results that
+        a later run may replace.
+    tables : dict of str to DataFrame, default=None
+        CSV file names, each ending in ``.csv``, and their tables. A table
+        is written with its index (the index's name heads the first column)
+        unless its name is in ``tables_without_index``.
+    figures : dict of str to matplotlib Figure, default=None
+        PNG file names, each ending in ``.png``, and their figures, saved at
+        ``dpi`` with a tight bounding box.
+    tables_without_index : collection of str, default=()
+        Names of ``tables`` written without their index, such as tables
+        whose index only numbers the rows.
+    dpi : float, default=100
+        Resolution of the figures.
+
+    Returns
+    -------
+    paths : list of pathlib.Path
+        ``out / 'results.json'``, then the tables' and the figures' files in
+        the order given.
+
+    Raises
+    ------
+    ValueError
+        Before anything is written: when ``out`` may not be replaced, when
+        ``summary`` has no ``'experiment'`` key, or when a file name is not a
+        plain name with its suffix.
+    """
+    tables, figures = tables or {}, figures or {}
+    if "experiment" not in summary:
+        raise ValueError("The summary of an experiment's results needs an 'experiment' key "
+                         "naming it; a later run replaces only directories of results.")
+    _check_file_names(tables, ".csv")
+    _check_file_names(figures, ".png")
+    names = ["results.json", *tables, *figures]
+    with staged_directory(out) as staging:
+        (staging / "results.json").write_text(json.dumps(summary, indent=2))
+        for name, table in tables.items():
+            table.to_csv(staging / name, index=name not in tables_without_index)
+        for name, figure in figures.items():
+            figure.savefig(staging / name, dpi=dpi, bbox_inches="tight")
+    return [Path(out) / name for name in names]
+
+
+def _check_file_names(files, suffix):
+    for name in files:
+        if Path(name).name != name or Path(name).suffix != suffix:
+            raise ValueError(f"{name!r} is not a file name ending in {suffix!r}.")
+
+
 def check_output_directory(out):
     """Raise a ValueError unless ``out`` may receive an experiment's results.
 

@@ -5,7 +5,6 @@ import math
 import os
 import time
 from numbers import Integral
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,7 +19,7 @@ from ..utils._param_validation import (
     TorchDevice,
     validate_params,
 )
-from ._output import check_output_directory, staged_directory
+from ._output import check_output_directory, write_results
 from ._recipes import RECIPES
 from ._steps import STEPS, STEPS_WITHOUT_BLOCKS
 
@@ -225,26 +224,19 @@ def run_experiment(name, *, dataset=None, size="default", seed=0, device="auto",
 
 
 def _write(run, table, seconds, out):
-    with staged_directory(out) as staging:
-        names = _write_files(run, table, seconds, staging)
-    return [Path(out) / name for name in names]
+    tables = {"results.csv": table, **{f"{name}.csv": extra for name, extra in run.tables.items()}}
+    return write_results(out, _summary(run, seconds), tables, run.figures)
 
 
-def _write_files(run, table, seconds, directory):
-    """Write the results into ``directory``; return the file names."""
-    names = ["results.csv", "results.json"]
-    table.to_csv(directory / names[0])
-    for name, extra in run.tables.items():
-        names.append(f"{name}.csv")
-        extra.to_csv(directory / names[-1])
-    n_train, n_test = len(run.y_train), len(run.y_test)
-    summary = {
+def _summary(run, seconds):
+    """The run as ``results.json`` records it."""
+    return {
         "experiment": run.name,
         "description": run.recipe.description,
         "dataset": run.dataset,
         "size": run.size,
-        "n_train": n_train,
-        "n_test": n_test,
+        "n_train": len(run.y_train),
+        "n_test": len(run.y_test),
         "seed": run.seed,
         "model": {key: _jsonable(value) for key, value in run.model_params.items()},
         "method": None if run.recipe.method is None else {
@@ -257,11 +249,6 @@ def _write_files(run, table, seconds, directory):
         "tables": {name: json.loads(t.to_json(orient="index")) for name, t in run.tables.items()},
         "notes": run.notes,
     }
-    (directory / names[1]).write_text(json.dumps(summary, indent=2))
-    for name, figure in run.figures.items():
-        names.append(name)
-        figure.savefig(directory / name, dpi=100, bbox_inches="tight")
-    return names
 
 
 def _jsonable(value):

@@ -2,12 +2,83 @@
 
 import json
 
+import matplotlib
+import pandas as pd
 import pytest
 
 from sklearn_sb._cli import main
 from sklearn_sb.experiments import run_experiment
-from sklearn_sb.experiments._output import check_output_directory, staged_directory
+from sklearn_sb.experiments._output import (
+    check_output_directory,
+    staged_directory,
+    write_results,
+)
 from sklearn_sb.utils._files import umask_mode
+
+matplotlib.use("Agg")
+
+
+def _figure():
+    import matplotlib.pyplot as plt
+
+    figure, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    return figure
+
+
+_TABLE = pd.DataFrame({"score": [0.5, 0.75]}, index=pd.Index(["a", "b"], name="model"))
+
+
+def test_the_writer_writes_the_summary_tables_and_figures(tmp_path):
+    out = tmp_path / "out"
+    paths = write_results(out, {"experiment": "demo", "seed": 3},
+                          {"scores.csv": _TABLE, "rows.csv": _TABLE.reset_index()},
+                          {"scores.png": _figure()}, tables_without_index=["rows.csv"])
+    assert [path.name for path in paths] == ["results.json", "scores.csv", "rows.csv",
+                                             "scores.png"]
+    assert paths == [out / path.name for path in paths]
+    assert json.loads((out / "results.json").read_text()) == {"experiment": "demo", "seed": 3}
+    assert (out / "scores.csv").read_text() == "model,score\na,0.5\nb,0.75\n"
+    assert (out / "rows.csv").read_text() == "model,score\na,0.5\nb,0.75\n"
+    assert (out / "scores.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_writer_replaces_earlier_results_as_a_whole(tmp_path):
+    out = tmp_path / "out"
+    write_results(out, {"experiment": "first"}, {"old.csv": _TABLE}, {"old.png": _figure()})
+    write_results(out, {"experiment": "second"}, {"new.csv": _TABLE})
+    assert sorted(path.name for path in out.iterdir()) == ["new.csv", "results.json"]
+    assert json.loads((out / "results.json").read_text())["experiment"] == "second"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failure_while_writing_leaves_the_previous_results(tmp_path):
+    out = tmp_path / "out"
+    write_results(out, {"experiment": "first"}, {"scores.csv": _TABLE})
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    broken = _figure()
+    broken.savefig = lambda *args, **kwargs: (_ for _ in ()).throw(OSError("disk full"))
+    with pytest.raises(OSError, match="disk full"):
+        write_results(out, {"experiment": "second"}, {"scores.csv": _TABLE * 2},
+                      {"broken.png": broken})
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize(
+    "summary, tables, figures, match",
+    [
+        ({"seed": 0}, {}, {}, "'experiment' key"),
+        ({"experiment": "demo"}, {"scores": _TABLE}, {}, "'scores' is not a file name ending"),
+        ({"experiment": "demo"}, {"../scores.csv": _TABLE}, {}, "not a file name"),
+        ({"experiment": "demo"}, {}, {"plot.pdf": None}, "ending in '.png'"),
+    ],
+)
+def test_the_writer_refuses_what_it_cannot_write_before_writing(tmp_path, summary, tables,
+                                                                figures, match):
+    with pytest.raises(ValueError, match=match):
+        write_results(tmp_path / "out", summary, tables, figures)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_reused_directory_keeps_no_file_of_the_previous_experiment(tmp_path):
