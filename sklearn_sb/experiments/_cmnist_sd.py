@@ -3,6 +3,7 @@
 import pandas as pd
 
 from ..datasets import fetch_colored_mnist
+from ._figures import bar_figure
 
 #: The authors' restarts are seeded 1234 + restart.
 _SEED_BASE = 1234
@@ -52,20 +53,7 @@ def cmnist_sd(run, options):
             run.record(f"{name}: {column} (mean)", scores[column].mean(),
                        options["paper"].get((name, column), ""))
             run.record(f"{name}: {column} (std)", scores[column].std(ddof=0))
-    run.figures["cmnist-sd.png"] = _figure(table)
-
-
-def _figure(table):
-    import matplotlib.pyplot as plt
-
-    columns = ["train accuracy", "test accuracy"]
-    means = table.groupby("model", sort=False)[columns].mean()
-    errors = table.groupby("model", sort=False)[columns].std(ddof=0)
-    figure, ax = plt.subplots(figsize=(5, 3.2))
-    means.plot.bar(ax=ax, yerr=errors, rot=0, ylim=(0, 1), capsize=2)
-    ax.axhline(0.75, color="grey", lw=0.8, ls="--")
-    ax.set_ylabel("accuracy")
-    ax.set_title("Colored MNIST (test: colour flip 0.9)")
-    ax.legend(loc="lower left", fontsize="small")
-    figure.tight_layout()
-    return figure
+    by_model = table.groupby("model", sort=False)[["train accuracy", "test accuracy"]]
+    run.figures["cmnist-sd.png"] = bar_figure(
+        by_model.mean(), by_model.std(ddof=0), ylabel="accuracy", ylim=(0, 1),
+        title="Colored MNIST (test: colour flip 0.9)", reference=0.75, figsize=(5, 3.2))

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..datasets import fetch_dominoes
 from ..inspection import randomized_scores
+from ._figures import bar_figure
 
 
 def _cyclic_schedule(max_lr, n_iterations):
@@ -78,19 +79,9 @@ def dbat_dominoes(run, options):
         run.record(f"member {member}: S-randomized accuracy (std)",
                    0.0 if np.isnan(std) else std)
         run.record(f"member {member}: test accuracy (mean)", scores["test accuracy"].mean())
-    run.figures["dbat.png"] = _figure(table)
+    by_member = table.groupby("member")[
+        ["test accuracy", "S-randomized accuracy", "S^c-randomized accuracy"]]
+    run.figures["dbat.png"] = bar_figure(by_member.mean(), by_member.std(ddof=0),
+                                         ylabel="accuracy", ylim=(0.4, 1.02),
+                                         xlabel="D-BAT member")
 
-
-def _figure(table):
-    import matplotlib.pyplot as plt
-
-    columns = ["test accuracy", "S-randomized accuracy", "S^c-randomized accuracy"]
-    means = table.groupby("member")[columns].mean()
-    errors = table.groupby("member")[columns].std(ddof=0)
-    figure, ax = plt.subplots(figsize=(6, 3.2))
-    means.plot.bar(ax=ax, yerr=errors, rot=0, ylim=(0.4, 1.02), capsize=2)
-    ax.set_xlabel("D-BAT member")
-    ax.set_ylabel("accuracy")
-    ax.legend(loc="lower left", fontsize="small")
-    figure.tight_layout()
-    return figure

@@ -4,6 +4,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from ..inspection import randomized_scores
+from ._figures import bar_figure
 from ._model import make_model
 
 _AUCS = ["standard AUC", "S^c-randomized AUC", "S-randomized AUC"]
@@ -78,13 +79,9 @@ def _figure(table):
     height = 3.2 * len(names)
     figure, axes = plt.subplots(len(names), 1, figsize=(8, height), squeeze=False)
     for ax, name in zip(axes[:, 0], names):
-        table.loc[name, _AUCS].plot.bar(ax=ax, rot=60, ylim=(0.4, 1.02), width=0.8,
-                                        legend=False)
-        ax.axhline(0.5, color="gray", linestyle=":", linewidth=1)
-        ax.set_title(name)
-        ax.set_xlabel("")
-        ax.set_ylabel("AUC")
-        plt.setp(ax.get_xticklabels(), ha="right", fontsize="small")
+        bar_figure(table.loc[name, _AUCS], ylabel="AUC", ylim=(0.4, 1.02), title=name,
+                   xlabel="", reference=0.5, rotation=60, width=0.8, legend_loc=None, ax=ax)
+        plt.setp(ax.get_xticklabels(), fontsize="small")
     figure.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper center", ncol=3,
                   fontsize="small")
     figure.tight_layout(rect=(0, 0, 1, 1 - 0.35 / height))

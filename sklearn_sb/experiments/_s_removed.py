@@ -5,6 +5,7 @@ import time
 import pandas as pd
 
 from ..inspection import s_removed_control
+from ._figures import bar_figure
 from ._model import make_model
 
 
@@ -32,18 +33,8 @@ def s_removed(run, options):
         })
         run.record(f"S^c accuracy, S removed ({name})", result.ceiling["accuracy"],
                    options.get("paper", {}).get(name, "~1.00"))
-    run.tables["s-removed"] = pd.DataFrame(rows).set_index("dataset")
-    run.figures["s-removed.png"] = _figure(run.tables["s-removed"])
-
-
-def _figure(table):
-    import matplotlib.pyplot as plt
-
-    columns = ["test accuracy", "S^c accuracy (S randomized)", "S^c-randomized accuracy"]
-    figure, ax = plt.subplots(figsize=(6, 3.2))
-    table[columns].plot.bar(ax=ax, rot=0, ylim=(0.4, 1.02))
-    ax.set_ylabel("accuracy")
-    ax.set_title("trained with S randomized")
-    ax.legend(loc="lower left", fontsize="small")
-    figure.tight_layout()
-    return figure
+    table = pd.DataFrame(rows).set_index("dataset")
+    run.tables["s-removed"] = table
+    run.figures["s-removed.png"] = bar_figure(
+        table[["test accuracy", "S^c accuracy (S randomized)", "S^c-randomized accuracy"]],
+        ylabel="accuracy", ylim=(0.4, 1.02), title="trained with S randomized")

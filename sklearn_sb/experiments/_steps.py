@@ -17,6 +17,7 @@ from ..inspection import (
 from ._architectures import architectures
 from ._confidence import confidence
 from ._figure3b import figure3b
+from ._figures import bar_figure
 from ._model import make_model
 from ._recipes import ATTACK_ROWS
 from ._robustness import robustness
@@ -103,7 +104,9 @@ def table2(run, options):
     run.tables["table2"] = table
     for column in ("train", "test", "S^c-randomized", "S-randomized"):
         run.record(column, f"{table[column].min():.3f}-{table[column].max():.3f}")
-    run.figures["table2.png"] = _table2_figure(table)
+    run.figures["table2.png"] = bar_figure(
+        table[["train", "test", "S^c-randomized", "S-randomized"]], ylabel="accuracy",
+        ylim=(0.4, 1.02), figsize=(7, 3.5))
 
 
 def _search_backend(scheduler, data):
@@ -113,18 +116,6 @@ def _search_backend(scheduler, data):
     from ..parallel import dask_backend
 
     return dask_backend(scheduler, scatter=data)
-
-
-def _table2_figure(table):
-    import matplotlib.pyplot as plt
-
-    columns = ["train", "test", "S^c-randomized", "S-randomized"]
-    figure, ax = plt.subplots(figsize=(7, 3.5))
-    table[columns].plot.bar(ax=ax, rot=0, ylim=(0.4, 1.02))
-    ax.set_ylabel("accuracy")
-    ax.legend(loc="lower left", fontsize="small")
-    figure.tight_layout()
-    return figure
 
 
 def theorem1(run, options):
