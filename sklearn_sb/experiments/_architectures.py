@@ -1,6 +1,7 @@
 """Section 4.2 across architectures: the same reliance on S, the same UAP, transfer."""
 
 import time
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -12,18 +13,36 @@ from ._model import make_model
 from ._recipes import ATTACK_ROWS
 
 
-def architectures(run, options):
-    """Train each architecture on each dataset; compare their UAPs.
+@dataclass(frozen=True)
+class ArchitecturesOptions:
+    """Options of the architectures step.
 
-    Options: ``datasets`` (catalog names), ``models`` (``{label: network
-    overrides}``), ``per_dataset`` (``{dataset: {label: further overrides}}``)
-    and ``eps`` (``{dataset: l2 radius of the UAPs}``).
+    Parameters
+    ----------
+    datasets : list of str
+        Catalog names; each model is trained on each of them that can be
+        read (see ``Run.datasets``).
+    models : dict
+        ``{label: network parameters}`` over the recipe's network.
+    eps : dict
+        ``{dataset: l2 radius of the UAPs}``.
+    per_dataset : dict, default={}
+        ``{dataset: {label: further network parameters}}``.
     """
+
+    datasets: list
+    models: dict
+    eps: dict
+    per_dataset: dict = field(default_factory=dict)
+
+
+def architectures(run, options):
+    """Train each architecture on each dataset; compare their UAPs."""
     rows = []
-    for name, data in run.datasets(options["datasets"]):
-        tuned = options.get("per_dataset", {}).get(name, {})
+    for name, data in run.datasets(options.datasets):
+        tuned = options.per_dataset.get(name, {})
         perturbations, models = {}, {}
-        bar = tqdm(options["models"].items(), desc=f"architectures ({name})", unit="model",
+        bar = tqdm(options.models.items(), desc=f"architectures ({name})", unit="model",
                    disable=not run.progress, leave=False)
         for label, overrides in bar:
             start = time.perf_counter()
@@ -31,7 +50,7 @@ def architectures(run, options):
             model = make_model(run, data=data, **overrides).fit(data.X_train, data.y_train)
             scores = randomized_scores(model, data.X_test, data.y_test, simple_features=data,
                                        metrics="roc_auc", n_repeats=3, random_state=run.seed)
-            uap = UniversalPerturbation(model, eps=options["eps"][name], random_state=run.seed)
+            uap = UniversalPerturbation(model, eps=options.eps[name], random_state=run.seed)
             uap.fit(data.X_train[:ATTACK_ROWS], data.y_train[:ATTACK_ROWS])
             models[label], perturbations[label] = model, uap
             rows.append({

@@ -1,5 +1,7 @@
 """Spectral decoupling against ERM on Colored MNIST, with the authors' recipe."""
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ..datasets import fetch_colored_mnist
@@ -19,23 +21,47 @@ def _network(steps, method, seed):
                            max_epochs=steps, method=method, random_state=seed)
 
 
-def cmnist_sd(run, options):
-    """ERM and spectral decoupling side by side, ``restarts`` times.
+@dataclass(frozen=True)
+class CMNISTSDOptions:
+    """Options of the cmnist_sd step.
 
-    Options: ``restarts``, ``erm_steps``, ``sd_steps``, ``strength``,
-    ``anneal_steps`` (the authors': 1,001 and 2,001 full-batch Adam steps,
-    strength 2e-5, annealed after 450 steps).
+    The authors' recipe is 1,001 ERM and 2,001 spectral decoupling steps,
+    strength 2e-5, annealed after 450 steps.
+
+    Parameters
+    ----------
+    restarts : int
+        Fits of each model, seeded from the authors' base plus the run's seed up.
+    erm_steps, sd_steps : int
+        Full-batch Adam steps of ERM and of spectral decoupling.
+    strength : float
+        The spectral decoupling penalty.
+    anneal_steps : int
+        Steps of plain cross-entropy before the penalty applies.
+    paper : dict
+        ``{(model, 'train accuracy' | 'test accuracy'): published value}``.
     """
+
+    restarts: int
+    erm_steps: int
+    sd_steps: int
+    strength: float
+    anneal_steps: int
+    paper: dict
+
+
+def cmnist_sd(run, options):
+    """ERM and spectral decoupling side by side, ``restarts`` times, on the IRM split."""
     from ..mitigation import SpectralDecoupling
 
     models = {
-        "ERM": (options["erm_steps"], None),
-        "spectral decoupling": (options["sd_steps"], SpectralDecoupling(
-            strength=options["strength"], variant="annealed",
-            anneal_steps=options["anneal_steps"])),
+        "ERM": (options.erm_steps, None),
+        "spectral decoupling": (options.sd_steps, SpectralDecoupling(
+            strength=options.strength, variant="annealed",
+            anneal_steps=options.anneal_steps)),
     }
     rows = []
-    for restart in range(options["restarts"]):
+    for restart in range(options.restarts):
         seed = _SEED_BASE + run.seed + restart
         fetch = dict(data_home=run.data_home, download_if_missing=run.download_if_missing,
                      random_state=seed, verbose=int(run.progress))
@@ -51,7 +77,7 @@ def cmnist_sd(run, options):
     for name, scores in table.groupby("model", sort=False):
         for column in ("train accuracy", "test accuracy"):
             run.record(f"{name}: {column} (mean)", scores[column].mean(),
-                       options["paper"].get((name, column), ""))
+                       options.paper.get((name, column), ""))
             run.record(f"{name}: {column} (std)", scores[column].std(ddof=0))
     by_model = table.groupby("model", sort=False)[["train accuracy", "test accuracy"]]
     run.figures["cmnist-sd.png"] = bar_figure(

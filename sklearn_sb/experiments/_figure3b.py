@@ -1,6 +1,7 @@
 """Figure 3b: randomized AUCs against the number of complex features."""
 
 import time
+from dataclasses import dataclass
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -9,20 +10,32 @@ from ..inspection import RandomizedScoreCurveDisplay, randomized_scores
 from ._model import make_model
 
 
-def figure3b(run, options):
-    """Train the recipe's network on its dataset at each input dimension.
+@dataclass(frozen=True)
+class Figure3bOptions:
+    """Options of the figure3b step.
 
-    Options: ``n_features`` (the dimensions d: one simple and d - 1 complex
-    features), ``n_repeats`` (randomizations per condition, default 3).
+    Parameters
+    ----------
+    n_features : list of int
+        The input dimensions d: one simple and d - 1 complex features.
+    n_repeats : int, default=3
+        Randomizations per condition.
     """
+
+    n_features: list
+    n_repeats: int = 3
+
+
+def figure3b(run, options):
+    """Train the recipe's network on its dataset at each input dimension."""
     rows, scores = [], []
-    for n_features in tqdm(options["n_features"], desc="figure3b", unit="size",
+    for n_features in tqdm(options.n_features, desc="figure3b", unit="size",
                            disable=not run.progress, leave=False):
         start = time.perf_counter()
         data = run.read(run.dataset, n_features=n_features)
         model = make_model(run, data=data).fit(data.X_train, data.y_train)
         table = randomized_scores(model, data.X_test, data.y_test, simple_features=data,
-                                  metrics="roc_auc", n_repeats=options.get("n_repeats", 3),
+                                  metrics="roc_auc", n_repeats=options.n_repeats,
                                   random_state=run.seed)
         n_complex = len(data.complex_features)
         scores.append(table.assign(n_complex_features=n_complex))
@@ -37,7 +50,7 @@ def figure3b(run, options):
     run.tables["figure3b"] = table
     run.record("max S-randomized AUC", table["S-randomized AUC"].max())
     run.record("min S^c-randomized AUC", table["S^c-randomized AUC"].min())
-    run.record("largest n_features", max(options["n_features"]))
+    run.record("largest n_features", max(options.n_features))
     display = RandomizedScoreCurveDisplay.from_results(pd.concat(scores), x="n_complex_features")
     display.ax_.set_ylim(0.4, 1.05)
     display.ax_.set_xlabel("number of complex features")

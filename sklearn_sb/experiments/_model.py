@@ -28,7 +28,7 @@ def make_model(run, data=None, **overrides):
     net = SBNetClassifier(**params)
     if run.recipe.method is None:
         return net
-    method = make_method(run.recipe.method, **run.options.get("method", {}))
+    method = make_method(run.recipe.method, **run.options.method)
     if "random_state" in method.get_params(deep=False):
         method.set_params(random_state=run.seed)
     return method.apply_to(net)

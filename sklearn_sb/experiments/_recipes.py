@@ -26,32 +26,38 @@ class Recipe:
         (:func:`~sklearn_sb.datasets.available_datasets`).
     sizes : dict
         ``{'quick' | 'default' | 'full': (n_train, n_test)}``.
-    n_features : int
+    steps : tuple of str
+        Training and measurements, run in order (see ``_steps.STEPS``).
+    model : dict, default=None
+        :class:`~sklearn_sb.SBNetClassifier` parameters; needed only when a
+        step trains the recipe's network.
+    max_epochs : dict, default=None
+        Epoch cap per size, with ``model``.
+    n_features : int, default=50
         Input dimension of synthetic data.
-    model : dict
-        :class:`~sklearn_sb.SBNetClassifier` parameters.
-    max_epochs : dict
-        Epoch cap per size.
-    method : str, estimator or None
+    method : str, estimator or None, default=None
         A training method of :mod:`sklearn_sb.mitigation`: a registered
         name (:func:`~sklearn_sb.mitigation.available_methods`) or a method
         object. Its parameters go in ``options['method']``.
-    steps : tuple of str
-        Measurements after training, run in order (see ``_steps.STEPS``).
-    options : dict
-        Per-step options, e.g. ``{'uap': {'eps': 1.0}}``, the method's
-        parameters under ``'method'``, and per-size
-        overrides under ``'quick'``, ``'default'`` or ``'full'``.
-    paper : dict
+    options : dict, default={}
+        Each step's options by step name, e.g. ``{'uap': {'eps': 1.0}}``:
+        the fields of the step's options dataclass (``_steps.STEPS[step].options``).
+        Beside them, ``'method'`` (the method's parameters), ``'model'``
+        (parameters over ``model``), ``'n_features'``, ``'sizes'``
+        (``{dataset: (n_train, n_test)}`` for a dataset read at other sizes),
+        and the per-size overrides of all these under ``'quick'``,
+        ``'default'`` or ``'full'``, merged one level deep. An unknown name
+        at any level is an error when the recipe is resolved for a size.
+    paper : dict, default={}
         Published numbers (floats, or strings for ranges and approximations).
     """
 
     description: str
     dataset: str
     sizes: dict
-    model: dict
-    max_epochs: dict
     steps: tuple
+    model: dict = None
+    max_epochs: dict = None
     n_features: int = 50
     method: object = None
     options: dict = field(default_factory=dict)
@@ -377,16 +383,13 @@ RECIPES = {
                     "needs the data",
         dataset="mnist-cifar",
         sizes={"quick": (100, 100), "default": (10_000, 1_960), "full": (10_000, 1_960)},
-        model=_MNIST_CIFAR_CNN,
-        max_epochs={"quick": 1, "default": 50, "full": 50},
         steps=("dbat_dominoes",),
         options={
             # The notebook holds out 10,000 MNIST and 10,000 CIFAR-10 training
             # images (1/6 and 1/5) and pairs them at random: D_ood of ~2,000.
             "dbat_dominoes": {
-                "sources": ("mnist", "cifar10", (0, 1), (1, 9)), "holdout": 0.2,
-                "alpha": 0.1, "lr": 1e-3, "weight_decay": 1e-5, "batch_size": 256,
-                "max_epochs": 50, "repeats": 1, "n_train": None,
+                "holdout": 0.2, "alpha": 0.1, "lr": 1e-3, "weight_decay": 1e-5,
+                "batch_size": 256, "max_epochs": 50, "repeats": 1, "n_train": None,
                 "paper": {1: "0.500 +- 0.000 (ERM)", 2: "0.733 +- 0.012"},
             },
             "quick": {"dbat_dominoes": {"max_epochs": 1, "n_train": 200}},
@@ -398,8 +401,6 @@ RECIPES = {
                     "(MLP 392-300-300-1, full-batch Adam, annealed penalty); needs MNIST",
         dataset="colored-mnist",
         sizes={"quick": (100, 100), "default": (50_000, 10_000), "full": (50_000, 10_000)},
-        model=_SGD_FCN_100_2,
-        max_epochs={"quick": 1, "default": 1, "full": 1},
         steps=("cmnist_sd",),
         options={
             "cmnist_sd": {

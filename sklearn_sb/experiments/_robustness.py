@@ -1,5 +1,7 @@
 """Simplicity bias across activations, optimizers and regularization."""
 
+from dataclasses import dataclass
+
 import pandas as pd
 from tqdm.auto import tqdm
 
@@ -13,18 +15,37 @@ _AUCS = ["standard AUC", "S^c-randomized AUC", "S-randomized AUC"]
 _LEARNED_AUC = 0.9
 
 
+@dataclass(frozen=True)
+class RobustnessOptions:
+    """Options of the robustness step.
+
+    Parameters
+    ----------
+    datasets : list of str
+        Catalog names of the datasets every setting is swept on.
+    factors : dict
+        ``{factor: {setting: network parameters}}``: each setting's
+        parameters replace the recipe's.
+    n_repeats : int, default=3
+        Randomizations per condition.
+    """
+
+    datasets: list
+    factors: dict
+    n_repeats: int = 3
+
+
 def robustness(run, options):
     """The recipe's network with one factor changed at a time, on several datasets.
 
-    ``options['factors']`` maps each factor to its settings, each a dict of
-    network parameters that replace the recipe's; settings that leave the
-    recipe's network as it is share one fit per dataset. The summaries
-    cover the settings that learned the task (standard AUC of at least 0.9).
+    Settings that leave the recipe's network as it is share one fit per
+    dataset. The summaries cover the settings that learned the task
+    (standard AUC of at least 0.9).
     """
     settings = [(factor, setting, overrides)
-                for factor, levels in options["factors"].items()
+                for factor, levels in options.factors.items()
                 for setting, overrides in levels.items()]
-    datasets = list(run.datasets(options["datasets"]))
+    datasets = list(run.datasets(options.datasets))
     rows = []
     with tqdm(total=len(datasets) * len(settings), desc="robustness", unit="setting",
               disable=not run.progress, leave=False) as bar:
@@ -59,7 +80,7 @@ def _fit_and_score(run, data, overrides, options):
     model = make_model(run, data=data, **overrides).fit(data.X_train, data.y_train)
     table = randomized_scores(
         model, data.X_test, data.y_test, simple_features=data,
-        metrics=("accuracy", "roc_auc"), n_repeats=options.get("n_repeats", 3),
+        metrics=("accuracy", "roc_auc"), n_repeats=options.n_repeats,
         random_state=run.seed,
     )
     return {

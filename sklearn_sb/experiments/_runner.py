@@ -1,9 +1,10 @@
-"""Run a recipe: data, training, measurements, the table beside the paper, files."""
+"""Run a recipe: its options at a size, data, steps, the table beside the paper, files."""
 
 import json
 import math
 import os
 import time
+from dataclasses import MISSING, dataclass, fields
 from numbers import Integral
 
 import numpy as np
@@ -21,9 +22,136 @@ from ..utils._param_validation import (
 )
 from ._output import check_output_directory, write_results
 from ._recipes import RECIPES
-from ._steps import STEPS, STEPS_WITHOUT_BLOCKS
+from ._steps import STEPS
 
 SIZES = ("quick", "default", "full")
+#: The options of a recipe that are not a step's (see :class:`RecipeOptions`).
+RUN_OPTIONS = ("method", "model", "n_features", "sizes")
+
+
+@dataclass(frozen=True)
+class RecipeOptions:
+    """A recipe's options at one size, checked, with the size's overrides merged in.
+
+    Parameters
+    ----------
+    steps : dict of str to dataclass
+        Each step's options, an instance of ``STEPS[step].options``.
+    method : dict
+        The training method's parameters.
+    model : dict
+        Network parameters over the recipe's ``model``.
+    n_features : int
+        Input dimension of synthetic data.
+    sizes : dict
+        ``{dataset: (n_train, n_test)}`` for the datasets read at sizes of
+        their own.
+    """
+
+    steps: dict
+    method: dict
+    model: dict
+    n_features: int
+    sizes: dict
+
+
+def resolve_options(name, recipe, size):
+    """The options of recipe ``name`` at ``size``.
+
+    The recipe's options are checked at every size, so that a misspelled
+    option fails every run, not only runs of the size it is given for.
+
+    Parameters
+    ----------
+    name : str
+        The recipe's name, for the errors.
+    recipe : Recipe
+    size : str
+        A key of ``recipe.sizes``.
+
+    Returns
+    -------
+    options : RecipeOptions
+
+    Raises
+    ------
+    TypeError
+        When an option is one that neither a step of the recipe nor the run
+        reads, or when a step's option without a default is not given.
+    ValueError
+        When the recipe names an unknown step, trains a network it does not
+        describe, or has no such size.
+    """
+    _check_steps(name, recipe)
+    _check_option_names(name, recipe)
+    if size not in recipe.sizes:
+        raise ValueError(f"The recipe {name!r} has no size {size!r}; its sizes are "
+                         f"{list(recipe.sizes)}.")
+    resolved = {at: _merged_options(name, recipe, at) for at in recipe.sizes}
+    return resolved[size]
+
+
+def _check_steps(name, recipe):
+    unknown = [step for step in recipe.steps if step not in STEPS]
+    if unknown:
+        raise ValueError(f"The recipe {name!r} names unknown steps {unknown}; the steps are "
+                         f"{list(STEPS)}.")
+    training = [step for step in recipe.steps if STEPS[step].trains_network]
+    if training and (recipe.model is None or recipe.max_epochs is None):
+        raise ValueError(f"The recipe {name!r} gives no model and max_epochs, but its steps "
+                         f"{training} train its network.")
+
+
+def _check_option_names(name, recipe):
+    """Raise a TypeError for an option that nothing would read, saying where it is."""
+    # A recipe without a method or a network has no parameters to give them.
+    absent = {"method": recipe.method is None, "model": recipe.model is None}
+    run_options = [key for key in RUN_OPTIONS if not absent.get(key)]
+    levels = {"options": recipe.options,
+              **{f"options[{size!r}]": recipe.options[size]
+                 for size in SIZES if size in recipe.options}}
+    for where, level in levels.items():
+        for key, value in level.items():
+            if key in recipe.steps:
+                known = [field.name for field in fields(STEPS[key].options)]
+                unknown = sorted(set(value) - set(known))
+                if unknown:
+                    raise TypeError(
+                        f"The recipe {name!r} gives its step {key!r} unknown options "
+                        f"{unknown} in {where}; the step's options are "
+                        f"{', '.join(known) or 'none'}.")
+            elif key not in run_options and not (where == "options" and key in SIZES):
+                raise TypeError(
+                    f"The recipe {name!r} has an unknown option {key!r} in {where}; its "
+                    f"options are its steps' ({', '.join(recipe.steps)}), "
+                    f"{', '.join(run_options)}, and per-size overrides of these under "
+                    f"{', '.join(map(repr, SIZES))}.")
+
+
+def _merged_options(name, recipe, size):
+    """The options at ``size``: its overrides replace the fields (or keys) they name."""
+    options = {key: value for key, value in recipe.options.items() if key not in SIZES}
+    for key, value in recipe.options.get(size, {}).items():
+        options[key] = {**options.get(key, {}), **value} if isinstance(value, dict) else value
+    return RecipeOptions(
+        steps={step: _step_options(name, step, options.get(step, {}), size)
+               for step in recipe.steps},
+        method=options.get("method", {}),
+        model=options.get("model", {}),
+        n_features=options.get("n_features", recipe.n_features),
+        sizes=options.get("sizes", {}),
+    )
+
+
+def _step_options(name, step, values, size):
+    options_class = STEPS[step].options
+    missing = [field.name for field in fields(options_class)
+               if field.default is MISSING and field.default_factory is MISSING
+               and field.name not in values]
+    if missing:
+        raise TypeError(f"The recipe {name!r} does not give its step {step!r} the options "
+                        f"{missing} at size {size!r}.")
+    return options_class(**values)
 
 
 class Run:
@@ -40,10 +168,11 @@ class Run:
         self.progress = progress
         self.data_home = data_home
         self.download_if_missing = download_if_missing
-        self.options = _options_for(recipe, size)
-        self.model_params = {
+        self.options = resolve_options(name, recipe, size)
+        # None when no step trains the recipe's network.
+        self.model_params = None if recipe.model is None else {
             **recipe.model,
-            **self.options.get("model", {}),
+            **self.options.model,
             "max_epochs": recipe.max_epochs[size],
             "random_state": seed,
             "device": device,
@@ -75,9 +204,9 @@ class Run:
         (synthetic data) from the argument, the option or the recipe;
         ``download_if_missing`` from the argument or the run.
         """
-        n_train, n_test = self.options.get("sizes", {}).get(name, self.recipe.sizes[self.size])
+        n_train, n_test = self.options.sizes.get(name, self.recipe.sizes[self.size])
         if n_features is None:
-            n_features = self.options.get("n_features", self.recipe.n_features)
+            n_features = self.options.n_features
         if download_if_missing is None:
             download_if_missing = self.download_if_missing
         return load_dataset(
@@ -113,23 +242,16 @@ class Run:
         return self.paper.get(metric.split(" (")[0], "")
 
 
-def _options_for(recipe, size):
-    """Step options with the size's overrides merged in (one level deep)."""
-    options = {key: value for key, value in recipe.options.items() if key not in SIZES}
-    for key, value in recipe.options.get(size, {}).items():
-        options[key] = {**options.get(key, {}), **value} if isinstance(value, dict) else value
-    return options
-
-
 def _load_data(run):
     run.data = run.load(run.dataset)
-    measured = [step for step in run.recipe.steps if step not in STEPS_WITHOUT_BLOCKS]
+    measured = [step for step in run.recipe.steps if STEPS[step].needs_blocks]
+    blockless = sorted(step for step, entry in STEPS.items() if not entry.needs_blocks)
     if len(run.data.simple_features) == 0 and measured:
         raise ValueError(
             f"{run.dataset} has no block of columns for S (its simple feature is not a "
             f"set of pixels: see `sklearn-sb describe {run.dataset}`), but the recipe "
             f"{run.name!r} measures S with its steps {measured}. Use it with a recipe "
-            f"whose steps are among {sorted(STEPS_WITHOUT_BLOCKS)}, such as cmnist-sd."
+            f"whose steps are among {blockless}, such as cmnist-sd."
         )
     run.X_train, run.X_test = run.data.X_train, run.data.X_test
     run.y_train, run.y_test = run.data.y_train, run.data.y_test
@@ -204,7 +326,7 @@ def run_experiment(name, *, dataset=None, size="default", seed=0, device="auto",
               download_if_missing, dataset)
     start = time.perf_counter()
     stages = [("data", _load_data)] + [
-        (step, lambda run, step=step: STEPS[step](run, run.options.get(step, {})))
+        (step, lambda run, step=step: STEPS[step].function(run, run.options.steps[step]))
         for step in recipe.steps
     ]
     with tqdm(stages, desc=name, unit="step", disable=not progress, leave=False) as bar:
@@ -238,10 +360,11 @@ def _summary(run, seconds):
         "n_train": len(run.y_train),
         "n_test": len(run.y_test),
         "seed": run.seed,
-        "model": {key: _jsonable(value) for key, value in run.model_params.items()},
+        "model": None if run.model_params is None else {
+            key: _jsonable(value) for key, value in run.model_params.items()},
         "method": None if run.recipe.method is None else {
             "name": _jsonable(run.recipe.method),
-            "params": {key: _jsonable(v) for key, v in run.options.get("method", {}).items()},
+            "params": {key: _jsonable(v) for key, v in run.options.method.items()},
         },
         "seconds": seconds,
         "results": {key: _jsonable(value) for key, value in run.results.items()},

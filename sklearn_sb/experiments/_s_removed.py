@@ -1,6 +1,7 @@
 """The paper's control: with S randomized in training, models learn S^c."""
 
 import time
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -9,16 +10,32 @@ from ._figures import bar_figure
 from ._model import make_model
 
 
-def s_removed(run, options):
-    """Train on each dataset with its simple block randomized; score on S^c.
+@dataclass(frozen=True)
+class SRemovedOptions:
+    """Options of the s_removed step, the control trained with S randomized.
 
-    Options: ``datasets`` (catalog names) and ``models`` (``{dataset:
-    network overrides}`` where a dataset needs its own network).
+    Parameters
+    ----------
+    datasets : list of str
+        Catalog names.
+    models : dict, default={}
+        ``{dataset: network parameters}`` over the recipe's network, where a
+        dataset needs its own.
+    paper : dict, default={}
+        ``{dataset: published S^c accuracy}`` where it differs from ~1.00.
     """
+
+    datasets: list
+    models: dict = field(default_factory=dict)
+    paper: dict = field(default_factory=dict)
+
+
+def s_removed(run, options):
+    """Train on each dataset with its simple block randomized; score on S^c."""
     rows = []
-    for name, data in run.datasets(options["datasets"]):
+    for name, data in run.datasets(options.datasets):
         start = time.perf_counter()
-        model = make_model(run, data=data, **options.get("models", {}).get(name, {}))
+        model = make_model(run, data=data, **options.models.get(name, {}))
         result = s_removed_control(model, data.X_train, data.y_train, data.X_test, data.y_test,
                                    simple_features=data, random_state=run.seed)
         scores = result.scores
@@ -32,7 +49,7 @@ def s_removed(run, options):
             "seconds": time.perf_counter() - start,
         })
         run.record(f"S^c accuracy, S removed ({name})", result.ceiling["accuracy"],
-                   options.get("paper", {}).get(name, "~1.00"))
+                   options.paper.get(name, "~1.00"))
     table = pd.DataFrame(rows).set_index("dataset")
     run.tables["s-removed"] = table
     run.figures["s-removed.png"] = bar_figure(

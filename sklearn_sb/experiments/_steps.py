@@ -3,6 +3,8 @@
 import contextlib
 import itertools
 import math
+from dataclasses import dataclass
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -14,16 +16,21 @@ from ..inspection import (
     ProjectedBoundaryDisplay,
     randomized_scores,
 )
-from ._architectures import architectures
+from ._architectures import ArchitecturesOptions, architectures
 from ._confidence import confidence
-from ._figure3b import figure3b
+from ._figure3b import Figure3bOptions, figure3b
 from ._figures import bar_figure
 from ._model import make_model
 from ._recipes import ATTACK_ROWS
-from ._robustness import robustness
-from ._cmnist_sd import cmnist_sd
-from ._dbat_dominoes import dbat_dominoes
-from ._s_removed import s_removed
+from ._robustness import RobustnessOptions, robustness
+from ._cmnist_sd import CMNISTSDOptions, cmnist_sd
+from ._dbat_dominoes import DBATDominoesOptions, dbat_dominoes
+from ._s_removed import SRemovedOptions, s_removed
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """The options of a step that takes none."""
 
 
 def train(run, options):
@@ -33,10 +40,23 @@ def train(run, options):
     run.record("test accuracy", run.model.score(run.X_test, run.y_test))
 
 
+@dataclass(frozen=True)
+class RandomizedOptions:
+    """Options of the randomized step.
+
+    Parameters
+    ----------
+    n_repeats : int, default=3
+        Randomizations per condition.
+    """
+
+    n_repeats: int = 3
+
+
 def randomized(run, options):
     table = randomized_scores(
         run.model, run.X_test, run.y_test, simple_features=run.data,
-        metrics=("accuracy", "roc_auc"), n_repeats=options.get("n_repeats", 3),
+        metrics=("accuracy", "roc_auc"), n_repeats=options.n_repeats,
         random_state=run.seed,
     )
     for condition in table.index:
@@ -53,11 +73,31 @@ def boundary(run, options):
     ).figure_
 
 
+@dataclass(frozen=True)
+class UAPOptions:
+    """Options of the uap step.
+
+    Parameters
+    ----------
+    eps : float
+        The l2 radius of the perturbations and of the PGD attack.
+    methods : tuple of str, default=('sgd', 'svd')
+        The ways to learn a universal perturbation
+        (:class:`~sklearn_sb.adversarial.UniversalPerturbation`'s ``method``).
+    robust_accuracy : bool, default=True
+        Whether to also score the network under a PGD attack of radius ``eps``.
+    """
+
+    eps: float
+    methods: tuple = ("sgd", "svd")
+    robust_accuracy: bool = True
+
+
 def uap(run, options):
     """Universal perturbations of the paper's budget; ``methods`` picks the ways to learn them."""
-    eps = options["eps"]
+    eps = options.eps
     X_fit, y_fit = run.X_train[:ATTACK_ROWS], run.y_train[:ATTACK_ROWS]
-    for method in options.get("methods", ("sgd", "svd")):
+    for method in options.methods:
         perturbation = UniversalPerturbation(run.model, eps=eps, method=method,
                                              random_state=run.seed).fit(X_fit, y_fit)
         attacked = run.model.score(perturbation.transform(run.X_test), run.y_test)
@@ -67,7 +107,7 @@ def uap(run, options):
             run.figures["uap.png"] = PerturbationDisplay.from_estimator(
                 perturbation, simple_features=run.data, image_shape=run.data.get("image_shape")
             ).figure_
-    if options.get("robust_accuracy", True):
+    if options.robust_accuracy:
         run.record(
             f"robust accuracy (PGD, l2 eps {eps})",
             robust_accuracy_score(run.model, run.X_test[:ATTACK_ROWS],
@@ -75,17 +115,36 @@ def uap(run, options):
         )
 
 
+@dataclass(frozen=True)
+class Table2Options:
+    """Options of the table2 step.
+
+    Parameters
+    ----------
+    architectures : list of (int, int)
+        The ``(width, depth)`` of each fully connected network.
+    grid : dict
+        The parameter grid searched for each network.
+    validation_fraction : float
+        Share of the training rows that selects the grid's best parameters.
+    """
+
+    architectures: list
+    grid: dict
+    validation_fraction: float
+
+
 def table2(run, options):
     """Table 2: a grid search per architecture, selected by validation accuracy."""
     rows = []
     # Precomputed splits can be scattered with the data: every input of the
     # search then survives the loss of a cluster worker.
-    splits = list(ShuffleSplit(n_splits=1, test_size=options["validation_fraction"],
+    splits = list(ShuffleSplit(n_splits=1, test_size=options.validation_fraction,
                                random_state=run.seed).split(run.X_train))
     inputs = [run.X_train, run.y_train, *itertools.chain.from_iterable(splits)]
-    for width, depth in options["architectures"]:
+    for width, depth in options.architectures:
         search = GridSearchCV(make_model(run, module__width=width, module__depth=depth),
-                              options["grid"], cv=splits)
+                              options.grid, cv=splits)
         with _search_backend(run.scheduler, inputs):
             search.fit(run.X_train, run.y_train)
         best = search.best_estimator_
@@ -143,22 +202,43 @@ def theorem1(run, options):
     run.figures["weights.png"] = figure
 
 
-#: The steps that measure nothing with S randomized: they run on a dataset
-#: without a block of columns for S (Colored MNIST).
-STEPS_WITHOUT_BLOCKS = {"train", "cmnist_sd"}
+class Step(NamedTuple):
+    """A step a recipe may name.
+
+    Parameters
+    ----------
+    function : callable
+        ``function(run, options)``, run in the recipe's order.
+    options : type
+        The frozen dataclass of its options; a recipe gives their values.
+    trains_network : bool
+        Whether it trains the recipe's network (its ``model`` and
+        ``max_epochs``), rather than one of its own or none.
+    needs_blocks : bool
+        Whether it measures S, so that it needs a dataset with a block of
+        columns for S (Colored MNIST has none).
+    """
+
+    function: Callable
+    options: type
+    trains_network: bool
+    needs_blocks: bool
+
 
 STEPS = {
-    "train": train,
-    "randomized": randomized,
-    "boundary": boundary,
-    "uap": uap,
-    "architectures": architectures,
-    "figure3b": figure3b,
-    "s_removed": s_removed,
-    "dbat_dominoes": dbat_dominoes,
-    "cmnist_sd": cmnist_sd,
-    "table2": table2,
-    "theorem1": theorem1,
-    "confidence": confidence,
-    "robustness": robustness,
+    "train": Step(train, NoOptions, trains_network=True, needs_blocks=False),
+    "randomized": Step(randomized, RandomizedOptions, trains_network=False, needs_blocks=True),
+    "boundary": Step(boundary, NoOptions, trains_network=False, needs_blocks=True),
+    "uap": Step(uap, UAPOptions, trains_network=False, needs_blocks=True),
+    "architectures": Step(architectures, ArchitecturesOptions, trains_network=True,
+                          needs_blocks=True),
+    "figure3b": Step(figure3b, Figure3bOptions, trains_network=True, needs_blocks=True),
+    "s_removed": Step(s_removed, SRemovedOptions, trains_network=True, needs_blocks=True),
+    "dbat_dominoes": Step(dbat_dominoes, DBATDominoesOptions, trains_network=False,
+                          needs_blocks=True),
+    "cmnist_sd": Step(cmnist_sd, CMNISTSDOptions, trains_network=False, needs_blocks=False),
+    "table2": Step(table2, Table2Options, trains_network=True, needs_blocks=True),
+    "theorem1": Step(theorem1, NoOptions, trains_network=False, needs_blocks=True),
+    "confidence": Step(confidence, NoOptions, trains_network=False, needs_blocks=True),
+    "robustness": Step(robustness, RobustnessOptions, trains_network=True, needs_blocks=True),
 }

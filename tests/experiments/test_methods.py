@@ -6,6 +6,7 @@ import pytest
 from sklearn.utils import Bunch
 
 from sklearn_sb.experiments import RECIPES, Recipe, run_experiment
+from sklearn_sb.experiments._runner import resolve_options
 from sklearn_sb.mitigation import (
     AdversarialTraining,
     LogitEnsembleClassifier,
@@ -63,7 +64,8 @@ def test_the_ensemble_takes_the_run_seed(monkeypatch):
 
     monkeypatch.setitem(RECIPES, "tiny", _recipe("logit-ensemble", {"n_estimators": 2}))
     run = type("Run", (), {})()
-    run.recipe, run.seed, run.options = RECIPES["tiny"], 7, {"method": {"n_estimators": 2}}
+    run.recipe, run.seed = RECIPES["tiny"], 7
+    run.options = resolve_options("tiny", RECIPES["tiny"], "quick")
     run.model_params = {"module__width": 16, "random_state": 7}
     run.data = Bunch(X_train=None)
     model = make_model(run)

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from sklearn_sb._cli import main
+from sklearn_sb.experiments import RECIPES
 
 
 def _reproduce(name, tmp_path):
@@ -41,9 +42,10 @@ def test_the_dbat_members_follow_the_authors_optimizers():
     import torch
 
     from sklearn_sb.experiments._dbat_dominoes import _members
+    from sklearn_sb.experiments._runner import resolve_options
 
-    options = {"max_epochs": 50, "batch_size": 256, "lr": 1e-3, "weight_decay": 1e-5}
-    first, later = _members(options, 8000, (3, 64, 32))
+    options = resolve_options("mnist-cifar-dbat", RECIPES["mnist-cifar-dbat"], "default")
+    first, later = _members(options.steps["dbat_dominoes"], 8000, (3, 64, 32))
     assert first.optimizer is torch.optim.SGD and first.optimizer__momentum == 0.9
     assert later.optimizer is torch.optim.AdamW
     schedule = dict(first.callbacks)["lr"]
