@@ -97,16 +97,25 @@ def _describe(args):
 
 
 def _list(args):
+    import textwrap
+
     from .datasets._catalog import available_datasets
     from .experiments import RECIPES
+    from .experiments._runner import SIZES, describe_sizes
 
     width = max(map(len, RECIPES))
+    indent = " " * (width + 4)
     print("Experiments of 'The Pitfalls of Simplicity Bias in Neural Networks':\n")
     for name, recipe in RECIPES.items():
-        n_train, n_test = recipe.sizes["default"]
-        print(f"  {name:<{width}}  {recipe.description}")
-        print(f"  {'':<{width}}  default: {n_train:,} train / {n_test:,} test; "
-              f"--full: {recipe.sizes['full'][0]:,} / {recipe.sizes['full'][1]:,}")
+        print(textwrap.fill(recipe.description, 119, initial_indent=f"  {name:<{width}}  ",
+                            subsequent_indent=indent))
+        # The sizes, wrapped between sizes to stay under 120 characters.
+        lines = [[]]
+        for part in (f"{size}: {describe_sizes(name, size)}" for size in SIZES):
+            if lines[-1] and len(indent + ", ".join(lines[-1] + [part]) + ",") >= 120:
+                lines.append([])
+            lines[-1].append(part)
+        print(",\n".join(indent + ", ".join(line) for line in lines))
     print("\nRun one with: sklearn-sb reproduce NAME [--quick | --full] [--out DIR]")
     datasets = available_datasets()
     width = max(map(len, datasets))

@@ -46,6 +46,11 @@ class DBATDominoesOptions:
     paper: dict
     n_train: int = None
 
+    def data_sizes(self):
+        """The pairs the step trains and tests on, whatever the recipe's sizes."""
+        train = "all train" if self.n_train is None else f"{self.n_train:,} train"
+        return f"{train} / all test pairs"
+
 
 def _cyclic_schedule(max_lr, n_iterations):
     """One triangular cycle of the learning rate, 0 to ``max_lr`` and back, per batch."""

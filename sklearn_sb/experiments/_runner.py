@@ -91,6 +91,36 @@ def resolve_options(name, recipe, size):
     return resolved[size]
 
 
+def describe_sizes(name, size):
+    """The rows that recipe ``name`` trains and tests on at ``size``, in words.
+
+    A step that draws its own data says what it uses (its options'
+    ``data_sizes()``); datasets read at sizes of their own follow the
+    recipe's sizes in parentheses.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``RECIPES``.
+    size : str
+        A key of the recipe's ``sizes``.
+
+    Returns
+    -------
+    text : str
+        Such as ``'4,000 train / 1,000 test'``.
+    """
+    recipe = RECIPES[name]
+    options = resolve_options(name, recipe, size)
+    for step_options in options.steps.values():
+        if hasattr(step_options, "data_sizes"):
+            return step_options.data_sizes()
+    n_train, n_test = recipe.sizes[size]
+    others = ", ".join(f"{dataset}: {n:,} / {m:,}" for dataset, (n, m) in options.sizes.items())
+    text = f"{n_train:,} train / {n_test:,} test"
+    return f"{text} ({others})" if others else text
+
+
 def _check_steps(name, recipe):
     unknown = [step for step in recipe.steps if step not in STEPS]
     if unknown:

@@ -1,12 +1,15 @@
 """Recipes give each step typed options; a misspelled one is an error, never ignored."""
 
+import re
+
 import pytest
 
+from sklearn_sb._cli import main
 from sklearn_sb.experiments import RECIPES, Recipe, run_experiment
 from sklearn_sb.experiments._architectures import ArchitecturesOptions
 from sklearn_sb.experiments._cmnist_sd import CMNISTSDOptions
 from sklearn_sb.experiments._dbat_dominoes import DBATDominoesOptions, _dominoes
-from sklearn_sb.experiments._runner import SIZES, resolve_options
+from sklearn_sb.experiments._runner import SIZES, describe_sizes, resolve_options
 from sklearn_sb.experiments._s_removed import SRemovedOptions
 from sklearn_sb.experiments._steps import (
     NoOptions,
@@ -198,3 +201,30 @@ def test_the_dbat_step_takes_its_dominoes_from_the_catalog():
     with pytest.raises(ValueError, match=r"dominoes dataset, one of \['mnist-cifar', "
                                          r"'mf-dominoes'\]; 'lms5' is not one"):
         _dominoes("lms5")
+
+
+@pytest.mark.parametrize(
+    "name, size, expected",
+    [
+        ("lms5", "quick", "4,000 train / 1,000 test"),
+        ("s-removed", "default", "100,000 train / 10,000 test (mnist-cifar: 10,000 / 1,960)"),
+        # Steps that draw their own data say what they use.
+        ("mnist-cifar-dbat", "quick", "200 train / all test pairs"),
+        ("mnist-cifar-dbat", "default", "all train / all test pairs"),
+        ("cmnist-sd", "quick", "50,000 train / 10,000 test"),
+    ],
+)
+def test_the_sizes_are_described_as_the_steps_use_them(name, size, expected):
+    assert describe_sizes(name, size) == expected
+
+
+def test_list_shows_every_size_of_every_recipe_in_short_lines(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    recipes = out.partition("Run one with")[0]
+    assert max(map(len, recipes.splitlines())) < 120
+    for name in RECIPES:
+        block = re.search(rf"^  {re.escape(name)} .*?(?=^  \S|\Z)", recipes,
+                          flags=re.MULTILINE | re.DOTALL).group()
+        for size in SIZES:
+            assert f"{size}: {describe_sizes(name, size)}" in " ".join(block.split())
