@@ -6,7 +6,7 @@ dimensions, 5,000 side rows, FCN(100, 2), SGD with momentum, 25 epochs),
 side by side in one process: one ERM fit (the baseline), spectral
 decoupling, D-BAT with 2 members (oracle D_ood, in all), DFR including
 the ERM fit of its network, OrthoP with 2 members, DivDis with 2 heads (and
-its disambiguation) and gradient diversity with 2 members. Each is timed
+its disambiguation on the labeled reserve) and gradient diversity with 2 members. Each is timed
 ``--repeats`` times, the repeats going round the methods so that a slow
 spell of the machine touches all alike, and the fastest run is kept. Targets: spectral
 decoupling <= 1.1, D-BAT <= 2.6, DFR <= 1.2, OrthoP <= 2.2, DivDis <= 2.2,
@@ -18,19 +18,22 @@ import time
 
 import torch
 
-from sklearn_sb.experiments._benchmark import METHODS, SIZES, _network, benchmark_data
+from sklearn.base import clone
+
+from sklearn_sb.experiments import benchmark_data, method_factory
+from sklearn_sb.experiments._benchmark import SIZES, benchmark_dataset, seeded, side_data_for
 
 TARGETS = {"spectral-decoupling": 1.1, "d-bat": 2.6, "dfr": 1.2, "orthop": 2.2, "divdis": 2.2,
            "gradient-diversity": 5.0}
 
 
 def fit_seconds(method, data, size, seed):
-    net = _network(data, size).set_params(random_state=seed, device="cpu")
-    plan = METHODS[method](net, data, seed, size)
+    """One cell's fit, as ``sklearn-sb benchmark`` runs it (its side data included)."""
+    setting = benchmark_dataset(data.name, size, data.image_shape)
+    setting.network.set_params(device="cpu")
+    model = seeded(clone(method_factory(method)(size, setting)), seed)
     start = time.perf_counter()
-    model = plan.model.fit(data.X_train, data.y_train, **plan.fit_params)
-    if plan.after_fit is not None:
-        plan.after_fit(model)
+    model.fit(data.X_train, data.y_train, **side_data_for(model, data))
     return time.perf_counter() - start
 
 

@@ -122,9 +122,37 @@ def _list(args):
     print("\nDatasets:\n")
     for name, entry in datasets.items():
         download = " (downloaded on first use)" if entry.needs_download else ""
-        print(f"  {name:<{width}}  {entry.description}{download}")
+        print(textwrap.fill(f"{entry.description}{download}", 119,
+                            initial_indent=f"  {name:<{width}}  ",
+                            subsequent_indent=" " * (width + 4)))
     print("\nSummarize one with: sklearn-sb describe NAME [--n-samples N]")
+    _list_benchmark()
     return 0
+
+
+def _list_benchmark():
+    import textwrap
+
+    from .experiments._benchmark import (
+        DATASETS,
+        DEFAULT_METHODS,
+        SIZES,
+        available_benchmark_methods,
+    )
+
+    print("\nThe mitigation benchmark (sklearn-sb benchmark):\n")
+    methods = [f"{name}*" if name in DEFAULT_METHODS else name
+               for name in available_benchmark_methods()]
+    print(textwrap.fill("methods: " + ", ".join(methods) + " (* run by default)", 117,
+                        initial_indent="  ", subsequent_indent="    "))
+    print(textwrap.fill("datasets: " + ", ".join(DATASETS), 117, initial_indent="  ",
+                        subsequent_indent="    "))
+    for size in SIZES.values():
+        print(f"  {size.name}: {size.n_train:,} train / {size.n_side:,} side / "
+              f"{size.n_test:,} test rows in {size.n_features} dimensions, "
+              f"{size.max_epochs} epochs (images: {size.image_epochs})")
+    print("\nRun it with: sklearn-sb benchmark [--methods M ...] [--import MODULE] "
+          "[--quick | --full]")
 
 
 def _reproduce(args):
@@ -167,7 +195,7 @@ def _benchmark(args):
 
     matplotlib.use("Agg")
 
-    from .experiments._benchmark import format_table, run_benchmark
+    from .experiments._benchmark import format_table, legend, run_benchmark
 
     size = "quick" if args.quick else "full" if args.full else "default"
     result = run_benchmark(
@@ -176,12 +204,37 @@ def _benchmark(args):
         progress=not args.no_progress,
     )
     print(format_table(result.table).to_string())
+    print("\n".join(legend()))
     for note in result.notes:
         print(f"\nnote: {note}")
     print(f"\n{len(result.cells)} scored models, {size} size, {args.seeds} seed(s), "
           f"{result.seconds:.1f} s. Wrote {len(result.files)} files to {args.out}/: "
           f"{', '.join(f.name for f in result.files)}")
     return 0
+
+
+def _check_benchmark_args(parser, args):
+    """Import the user's modules, then refuse unknown methods before any work."""
+    import importlib
+
+    from .experiments._benchmark import available_benchmark_methods, method_factory
+
+    for module in args.imports:
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            parser.error(f"argument --import: cannot import {module!r}: {error}")
+    for method in args.methods or ():
+        if ":" not in method and method not in available_benchmark_methods():
+            parser.error(
+                f"argument --methods: unknown method {method!r}; name one of "
+                f"{', '.join(available_benchmark_methods())}, a method registered by a "
+                "module given with --import, or an import path package.module:factory."
+            )
+        try:
+            method_factory(method)
+        except (ValueError, TypeError) as error:
+            parser.error(f"argument --methods: {error}")
 
 
 def _format_result(value):
@@ -272,11 +325,17 @@ def build_parser():
         description="Fit every mitigation method on every dataset for several seeds and "
                     "score it on the paper's measurements.",
     )
-    from .experiments._benchmark import DATASETS, DEFAULT_METHODS, METHODS
+    from .experiments._benchmark import DATASETS, DEFAULT_METHODS, available_benchmark_methods
 
-    benchmark.add_argument("--methods", nargs="+", choices=list(METHODS), metavar="METHOD",
-                           help=f"methods to run, of {', '.join(METHODS)} (default: "
-                                f"{', '.join(DEFAULT_METHODS)})")
+    benchmark.add_argument(
+        "--methods", nargs="+", metavar="METHOD",
+        help=f"methods to run: {', '.join(available_benchmark_methods())}, a method "
+             "registered by an --import module, or an import path package.module:factory "
+             f"(default: {', '.join(DEFAULT_METHODS)})")
+    benchmark.add_argument(
+        "--import", dest="imports", action="append", default=[], metavar="MODULE",
+        help="import MODULE first, so that the methods it registers with "
+             "sklearn_sb.mitigation.register_method can be named (repeatable)")
     benchmark.add_argument("--datasets", nargs="+", choices=list(DATASETS), metavar="DATASET",
                            help=f"datasets (default: all of {', '.join(DATASETS)}; those "
                                 "not cached are skipped)")
@@ -292,7 +351,7 @@ def build_parser():
     benchmark.add_argument("--out", default="sklearn-sb-results/benchmark",
                            help="output directory (default: sklearn-sb-results/benchmark)")
     benchmark.add_argument("--no-progress", action="store_true", help="hide the progress bar")
-    benchmark.set_defaults(run=_benchmark)
+    benchmark.set_defaults(run=_benchmark, check=_check_benchmark_args)
     return parser
 
 

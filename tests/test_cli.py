@@ -77,8 +77,31 @@ def test_list_names_every_dataset_and_which_need_a_download(capsys):
     from sklearn_sb.datasets._catalog import available_datasets
 
     assert main(["list"]) == 0
-    lines = capsys.readouterr().out.partition("Datasets:")[2].splitlines()
+    section = capsys.readouterr().out.partition("Datasets:")[2].partition("Summarize")[0]
+    # One entry per dataset, its description wrapped onto further-indented lines.
+    entries = []
+    for line in section.splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            entries.append(line)
+        elif entries and line.strip():
+            entries[-1] += line
     for name, entry in available_datasets().items():
-        line = next(line for line in lines if line.split()[:1] == [name])
-        assert entry.description in line
+        line = " ".join(next(e for e in entries if e.split()[:1] == [name]).split())
+        assert " ".join(entry.description.split()) in line
         assert ("downloaded on first use" in line) == entry.needs_download
+
+
+def test_list_shows_the_benchmarks_methods_datasets_and_sizes_in_120_columns(capsys):
+    from sklearn_sb.experiments._benchmark import (
+        DATASETS,
+        SIZES,
+        available_benchmark_methods,
+    )
+
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    benchmark = " ".join(out.partition("sklearn-sb benchmark):")[2].split())
+    assert all(f" {name}" in benchmark for name in available_benchmark_methods())
+    assert all(name in benchmark for name in DATASETS)
+    assert all(f"{size.name}: {size.n_train:,} train" in benchmark for size in SIZES.values())
+    assert max(map(len, out.splitlines())) <= 120

@@ -182,7 +182,7 @@ CASES = [
     ("DBATClassifier with X_ood of other features", lambda: DBATClassifier(_net()).fit(
         X, Y, X_ood=X[:, :3]), ValueError, r"X_ood has samples of shape \(3,\)"),
     ("DFRClassifier with y_val of another length", lambda: DFRClassifier(_net()).fit(
-        X, Y, X_val=X, y_val=Y[:-1]), ValueError, "inconsistent numbers of samples"),
+        X, Y, X_val=X, y_val=Y[:-1]), ValueError, "y_val must give one value per row of X_val"),
     ("DFRClassifier with a y_val of one class", lambda: DFRClassifier(
         _net()).fit(X, Y, X_val=X[:10], y_val=np.zeros(10)), ValueError, "one class"),
     ("GradientDiversityClassifier with X_val of other features",
@@ -318,7 +318,9 @@ _NOT_DATA_TAKING = {
     "datasets.available_datasets", "datasets.register_dataset", "networks.available_networks",
     "networks.get_network", "networks.register_network", "mitigation.available_methods",
     "mitigation.make_method", "mitigation.register_method", "experiments.run_experiment",
-    "parallel.dask_backend",
+    "parallel.dask_backend", "mitigation.side_data_table",
+    # Names, sizes and seeds, tried in tests/experiments/test_benchmark.py.
+    "experiments.run_benchmark", "experiments.benchmark_data", "experiments.method_factory",
 }
 _COVERED = {
     "SBNetClassifier", "LogitEnsembleClassifier", "RandomizedFeatureScorer",
