@@ -23,7 +23,7 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py",
+exclude_patterns = ["_build", "generated/side_data_table.rst", "auto_examples/*.ipynb", "auto_examples/*.py",
                     "auto_examples/*.zip", "auto_examples/*.md5", "sg_execution_times.rst"]
 html_theme = "pydata_sphinx_theme"
 html_title = "sklearn-sb"
@@ -57,6 +57,30 @@ plot_include_source = True
 plot_html_show_source_link = False
 plot_html_show_formats = False
 plot_formats = [("png", 90)]
+
+def write_side_data_table(app):
+    """``generated/side_data_table.rst``: every registered method's side data, as declared."""
+    from sklearn_sb.mitigation import side_data_table
+
+    lines = [".. list-table::", "   :header-rows: 1", "   :widths: 18 14 10 20 38", "",
+             "   * - method", "     - keyword", "     - required", "     - side information",
+             "     - what the method does with it"]
+    for row in side_data_table().to_dict("records"):
+        keyword = f"``{row['keyword']}``" if row["keyword"] else "(none)"
+        information = row["side information"]
+        lines += [f"   * - ``{row['method']}`` (:class:`~sklearn_sb.mitigation.{row['class']}`)",
+                  f"     - {keyword}", f"     - {'yes' if row['required'] else 'no'}",
+                  f"     - ``{information}``" if information else "     - (none of its own)",
+                  f"     - {row['description']}"]
+    target = os.path.join(app.srcdir, "generated", "side_data_table.rst")
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w") as file:
+        file.write("\n".join(lines) + "\n")
+
+
+def setup(app):
+    app.connect("builder-inited", write_side_data_table)
+
 
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",

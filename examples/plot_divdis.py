@@ -81,7 +81,7 @@ fig.tight_layout()
 # kept, and predictions are now that head's.
 divdis.disambiguate(X_query, y_pool)
 print("selected head:", divdis.selected_, "accuracy on the 16 queried rows:",
-      divdis.query_scores_)
+      divdis.validation_scores_)
 print("side information:", divdis.side_information_)
 print("S-randomized test accuracy:",
       randomized_scores(divdis, test.X, test.y, simple_features=test,

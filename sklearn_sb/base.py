@@ -43,7 +43,7 @@ class TorchModel:
     modules' logits on inputs converted by :meth:`tensor`. Attacks,
     universal perturbations and the benchmark differentiate through it.
 
-    Attributes
+    Parameters
     ----------
     modules : list of torch.nn.Module
         The networks; their logits are averaged (one network, or an ensemble).
@@ -51,7 +51,7 @@ class TorchModel:
     classes : ndarray
     input_shape : tuple of int
         Shape of one sample, as the estimator was fitted.
-    dtype : numpy dtype
+    dtype : numpy dtype, default=np.float32
     """
 
     modules: list
@@ -61,7 +61,17 @@ class TorchModel:
     dtype: type = np.float32
 
     def logits(self, X):
-        """The mean of the modules' logits on the tensor ``X``."""
+        """The mean of the modules' logits on the tensor ``X``.
+
+        Parameters
+        ----------
+        X : torch.Tensor
+            A batch, as :meth:`tensor` makes it.
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (n_samples, n_classes)
+        """
         import torch
 
         outputs = [module(X) for module in self.modules]
@@ -73,7 +83,16 @@ class TorchModel:
         return self
 
     def encode(self, y):
-        """Labels as class indices, on the device."""
+        """Labels as class indices, on the device.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        indices : torch.Tensor
+        """
         import torch
 
         return torch.as_tensor(encode_labels(y, self.classes), device=self.device)
@@ -84,6 +103,15 @@ class TorchModel:
         X must be finite and, when ``bounds = (low, high)`` are given, lie
         within them: the attacks clip ``X + delta`` to the bounds, and only
         from inside them does clipping keep ``delta`` within its ball.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+        bounds : (low, high), default=None
+
+        Returns
+        -------
+        X : torch.Tensor
         """
         import torch
 

@@ -45,7 +45,7 @@ DATASETS = tuple(UAP_BUDGETS)
 class BenchmarkSize:
     """Rows and epochs of a benchmark size (images use their sources' sizes).
 
-    Attributes
+    Parameters
     ----------
     name : {'quick', 'default', 'full'}
     n_train, n_side, n_test : int
@@ -54,7 +54,7 @@ class BenchmarkSize:
         Dimension of the synthetic data.
     max_epochs, image_epochs : int
         Epochs of the member network on synthetic data and on images.
-    n_repeats : int
+    n_repeats : int, default=3
         Repeats of every randomization.
     """
 
@@ -90,7 +90,7 @@ _DENSE_NETWORK = {
 class BenchmarkDataset:
     """One benchmark dataset at one size: what a method's benchmark factory reads.
 
-    Attributes
+    Parameters
     ----------
     name : str
         A name of the dataset catalog.
@@ -246,6 +246,15 @@ def benchmark_data(name, size, seed, data_home=None):
     and pair the reserve at random (correlation 0.5): ``X_ood`` unlabeled
     and, with its labels, ``X_val``, ``y_val``. Images must be cached: the
     benchmark never downloads.
+
+    Parameters
+    ----------
+    name : str
+        A benchmark dataset (:data:`DATASETS`).
+    size : {'quick', 'default', 'full'} or BenchmarkSize
+    seed : int
+    data_home : str or path-like, default=None
+        Where the image sources are cached.
 
     Returns
     -------
@@ -415,23 +424,23 @@ def run_cell(dataset, method, seed, size, data_home=None, n_threads=None, factor
 class BenchmarkResult:
     """What :func:`run_benchmark` measured.
 
-    Attributes
+    Parameters
     ----------
     cells : pandas.DataFrame
         One row per model scored per seed.
     table : pandas.DataFrame
         Mean and std over the seeds, per dataset, method and row.
-    notes : list of str
+    notes : list of str, default=[]
         Datasets skipped, and why.
-    warnings : list of str
+    warnings : list of str, default=[]
         Cells whose training accuracy is near chance (within 0.05 of the
         majority class's share): a model that did not learn at this size,
         or a method whose fit leaves the training distribution.
-    seconds : float
+    seconds : float, default=0.0
         Wall time of the whole benchmark.
-    figure : matplotlib.figure.Figure
+    figure : matplotlib.figure.Figure, default=None
         S-randomized accuracy per method and dataset.
-    files : list of pathlib.Path
+    files : list of pathlib.Path, default=[]
     """
 
     cells: pd.DataFrame

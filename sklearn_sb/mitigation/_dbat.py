@@ -164,6 +164,16 @@ class DBATClassifier(BaseNetworkEnsemble):
     labeled decorrelated set ``X_val``, ``y_val`` chooses (best accuracy,
     ``'labeled_ood_selection'``), else the last one.
 
+    Side data of :meth:`fit` (keywords; see :ref:`side-information`):
+
+    * ``X_ood``: unlabeled inputs shaped like X: D_ood itself
+      (``ood='given'``, required, ``'unlabeled_ood'``), or the rows whose S
+      the oracle permutes (``ood='oracle'``; the training rows without it);
+    * ``simple_features``: the simple block S (indices, or the dataset
+      Bunch with its rotation), for ``ood='oracle'`` (required there);
+    * ``X_val``, ``y_val``: a labeled decorrelated set, used only to select
+      a member (``'labeled_ood_selection'``).
+
     Read more in the :ref:`User Guide <mitigation-methods>`.
 
     Parameters
@@ -197,16 +207,6 @@ class DBATClassifier(BaseNetworkEnsemble):
         Sign-gradient steps per training batch.
     random_state : int, RandomState instance or None, default=None
         Draws the members' seeds (and the oracle's permutation).
-
-    Side data of :meth:`fit` (keywords; see :ref:`side-information`):
-
-    * ``X_ood``: unlabeled inputs shaped like X: D_ood itself
-      (``ood='given'``, required, ``'unlabeled_ood'``), or the rows whose S
-      the oracle permutes (``ood='oracle'``; the training rows without it);
-    * ``simple_features``: the simple block S (indices, or the dataset
-      Bunch with its rotation), for ``ood='oracle'`` (required there);
-    * ``X_val``, ``y_val``: a labeled decorrelated set, used only to select
-      a member (``'labeled_ood_selection'``).
 
     Attributes
     ----------

@@ -41,6 +41,15 @@ class Depends:
 
     ``Depends("ood", {"given": True})`` is True when the method's ``ood`` is
     ``'given'``, ``default`` for any other value.
+
+    Parameters
+    ----------
+    param : str
+        The method's parameter.
+    values : dict
+        The declared value for each value of the parameter.
+    default : object, default=None
+        The declared value for any other value of the parameter.
     """
 
     param: str
@@ -48,10 +57,29 @@ class Depends:
     default: object = None
 
     def resolve(self, method):
+        """The declared value for ``method``'s parameter.
+
+        Parameters
+        ----------
+        method : estimator
+
+        Returns
+        -------
+        value : object
+        """
         return self.values.get(getattr(method, self.param), self.default)
 
     def setting(self, method):
-        """The parameter as the method has it, as in ``"(ood='given')"``."""
+        """The parameter as the method has it, as in ``"(ood='given')"``.
+
+        Parameters
+        ----------
+        method : estimator
+
+        Returns
+        -------
+        text : str
+        """
         return f"({self.param}={getattr(method, self.param)!r})"
 
 
