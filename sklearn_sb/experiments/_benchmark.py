@@ -672,7 +672,7 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_j
     if result.warnings:
         warnings.warn(
             f"{len(result.warnings)} cell(s) have a training accuracy near chance, e.g. "
-            f"{result.warnings[0]}; see BenchmarkResult.warnings.", UserWarning, stacklevel=2)
+            f"{result.warnings[0]}; see BenchmarkResult.warnings.", UserWarning, stacklevel=3)
     if out is not None:
         summary = {"experiment": "benchmark", "methods": list(factories),
                    "datasets": datasets, "n_seeds": n_seeds,
