@@ -13,6 +13,7 @@ a cell depend on its dataset, size and seed only, never on the method, so
 every method of one seed sees the same rows and starts from the same draw.
 """
 
+import contextlib
 import importlib
 import json
 import os
@@ -187,7 +188,8 @@ def method_factory(method):
     if isinstance(method, type):
         return method_factory(method())
     if isinstance(method, TrainingMethod) or (
-            hasattr(method, "apply_to") and method.get_params().get("estimator", 0) is None):
+            hasattr(method, "apply_to")
+            and method.get_params(deep=False).get("estimator", 0) is None):
         return lambda size, dataset: method.apply_to(dataset.network)
     if hasattr(method, "fit"):
         return lambda size, dataset: method
@@ -553,7 +555,7 @@ def _figure(table):
 def _method_names(methods):
     """``{name: spec}`` from a sequence of names or a mapping."""
     if methods is None:
-        return dict.fromkeys(DEFAULT_METHODS)
+        return {name: name for name in DEFAULT_METHODS}
     if isinstance(methods, dict):
         return dict(methods)
     return {(spec if isinstance(spec, str) else _name_of(spec)): spec for spec in methods}
@@ -634,8 +636,7 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_j
     >>> result.table["S-randomized accuracy mean"]  # doctest: +SKIP
     """
     names = _method_names(methods)
-    factories = {name: method_factory(name if spec is None else spec)
-                 for name, spec in names.items()}
+    factories = {name: method_factory(spec) for name, spec in names.items()}
     unknown = [name for name in ([] if datasets is None else datasets) if name not in DATASETS]
     if unknown:
         raise ValueError(f"Unknown benchmark datasets {unknown}; the datasets are "
@@ -700,8 +701,6 @@ def _order(datasets, methods):
 
 
 def _backend(scheduler):
-    import contextlib
-
     if scheduler is None:
         return contextlib.nullcontext()
     from ..parallel import dask_backend

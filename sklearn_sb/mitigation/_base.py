@@ -375,7 +375,7 @@ def member_template(estimator, owner, *, allow_method=False):
 
         return SBNetClassifier()
     if not allow_method and not isinstance(estimator, FrozenEstimator) \
-            and estimator.get_params().get("method") is not None:
+            and estimator.get_params(deep=False).get("method") is not None:
         raise ValueError(
             f"{owner} trains its members with its own loss: give an estimator without "
             f"a method (got method={estimator.method!r})."

@@ -4,7 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.utils.validation import check_array, check_consistent_length, check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..base import restored_on_failure
 from ..utils._param_validation import HasMethods, Interval
@@ -12,7 +12,7 @@ from ..utils._random import draw_seed
 from ._base import BaseNetworkEnsemble, TrainingMethod, member_template
 from ._joint import build_networks, joint_network, member_view
 from ._registry import register_method
-from ._side_data import OODBatches, SideDatum
+from ._side_data import OODBatches, SideDatum, check_unlabeled
 from ._surgery import check_last_step, split_last_linear
 
 
@@ -339,13 +339,8 @@ class DivDisClassifier(BaseNetworkEnsemble):
         return self
 
     def _check_query(self, X_query, y_query):
-        X_query = check_array(X_query, dtype=np.float32, allow_nd=True, input_name="X_query")
-        shape = self.estimators_[0].input_shape_
-        if X_query.shape[1:] != shape:
-            raise ValueError(
-                f"X_query has samples of shape {X_query.shape[1:]}, but DivDisClassifier "
-                f"was fitted on samples of shape {shape}."
-            )
+        fitted_shape = np.empty((0, *self.estimators_[0].input_shape_))
+        X_query = check_unlabeled(X_query, fitted_shape, "X_query")
         y_query = np.asarray(y_query)
         check_consistent_length(X_query, y_query)
         unknown = np.setdiff1d(y_query, self.classes_)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_consistent_length
+from sklearn.utils.validation import check_array
 
 #: What a method may use besides the labelled training rows.
 SIDE_INFORMATION = {
@@ -149,18 +149,6 @@ def check_unlabeled(X_ood, X, name="X_ood"):
             f"shape {X.shape[1:]}: side data must be inputs like the training rows."
         )
     return X_ood
-
-
-def check_labeled(X_val, y_val, X, name="X_val"):
-    """``(X_val, y_val)``, both given or both None, X_val shaped like X."""
-    if (X_val is None) != (y_val is None):
-        raise ValueError(f"Give both {name} and y_{name.split('_')[1]}, or neither.")
-    if X_val is None:
-        return None, None
-    X_val = check_unlabeled(X_val, X, name)
-    y_val = np.asarray(y_val)
-    check_consistent_length(X_val, y_val)
-    return X_val, y_val
 
 
 def check_two_classes(y, owner):

@@ -6,7 +6,6 @@ import torch
 
 from sklearn_sb.mitigation._side_data import (
     OODBatches,
-    check_labeled,
     check_two_classes,
     check_unlabeled,
 )
@@ -52,14 +51,6 @@ def test_unlabeled_side_data_must_be_inputs_like_x():
         check_unlabeled(np.ones((0, 3)), X)
     with pytest.raises(ValueError, match=r"X_ood has samples of shape \(4,\)"):
         check_unlabeled(np.ones((2, 4)), X)
-
-
-def test_labeled_side_data_comes_in_pairs_of_equal_length():
-    assert check_labeled(None, None, X) == (None, None)
-    with pytest.raises(ValueError, match="Give both X_val and y_val"):
-        check_labeled(np.ones((2, 3)), None, X)
-    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
-        check_labeled(np.ones((2, 3)), [0, 1, 1], X)
 
 
 def test_one_class_is_refused_naming_the_method():
