@@ -1,13 +1,15 @@
 """The paper's datasets by name, for the command line and the experiments.
 
 A loader takes the keyword arguments of :func:`load_dataset` (``n_train``,
-``n_test``, ``n_features``, ``random_state``, ``data_home``,
-``download_if_missing``, ``verbose``), uses those that apply to it, and
-returns a Bunch with ``X_train``, ``X_test``, ``y_train``, ``y_test``,
+``n_test``, ``n_features``, ``generator_params``, ``random_state``,
+``data_home``, ``download_if_missing``, ``verbose``), uses those that apply to
+it, and returns a Bunch with ``X_train``, ``X_test``, ``y_train``, ``y_test``,
 ``simple_features``, ``complex_features``, ``rotation``, ``feature_info`` and
-``DESCR``.
+``DESCR``. ``generator_params`` is a dict, empty unless the caller gave one;
+a loader with no generator to pass it to refuses a non-empty one.
 """
 
+import inspect
 import os
 from dataclasses import dataclass
 from functools import partial
@@ -104,15 +106,17 @@ def available_datasets():
         "n_train": [Interval(Integral, 1, None, closed="left")],
         "n_test": [Interval(Integral, 0, None, closed="left")],
         "n_features": [Interval(Integral, 2, None, closed="left")],
+        "generator_params": [dict, None],
         "random_state": ["random_state"],
         "data_home": [str, os.PathLike, None],
         "download_if_missing": ["boolean"],
         "verbose": ["verbose"],
     },
-    prefer_skip_nested_validation=True,
+    # The generators validate generator_params.
+    prefer_skip_nested_validation=False,
 )
-def load_dataset(name, *, n_train, n_test, n_features=50, random_state=None,
-                 data_home=None, download_if_missing=True, verbose=0):
+def load_dataset(name, *, n_train, n_test, n_features=50, generator_params=None,
+                 random_state=None, data_home=None, download_if_missing=True, verbose=0):
     """Load a registered dataset, split into training and test rows.
 
     Parameters
@@ -126,6 +130,12 @@ def load_dataset(name, *, n_train, n_test, n_features=50, random_state=None,
         Number of test rows; 0 gives empty test arrays.
     n_features : int, default=50
         Dimension of a synthetic dataset; fetched datasets ignore it.
+    generator_params : dict, default=None
+        Options of a synthetic dataset's generator, such as
+        ``{"correlation": 0.9}``, ``{"noise": 0.2}`` or ``{"n_slabs": 7}``,
+        that override the catalog's own (``'lms5'`` is
+        ``make_lms(n_slabs=5)``). A fetched dataset has no generator and
+        refuses a non-empty dict.
     random_state : int, RandomState instance or None, default=None
         Determines the rows drawn and the split. Pass an int for
         reproducible output.
@@ -146,6 +156,14 @@ def load_dataset(name, *, n_train, n_test, n_features=50, random_state=None,
             and ``(n_test, n_features)``.
         y_train, y_test : ndarray
             Their labels, of shapes ``(n_train,)`` and ``(n_test,)``.
+        groups_train, groups_test : ndarray
+            The group of every row, aligned with ``y_train`` and ``y_test``:
+            ``2 * y + s`` for a synthetic dataset, where ``s`` is the label
+            the simple block S points to (see
+            :func:`~sklearn_sb.datasets.make_lms`), so that groups 1 and 2
+            are the minority ones. A fetched dataset has them only when its
+            fetcher gives ``groups``: the dominoes' (same convention) and
+            Colored MNIST's environments.
         simple_features, complex_features : ndarray of int
             The columns of the simple block S and of S^c, in unrotated
             coordinates.
@@ -165,6 +183,10 @@ def load_dataset(name, *, n_train, n_test, n_features=50, random_state=None,
 
     Raises
     ------
+    ValueError
+        If ``generator_params`` names an option the generator does not take
+        or gives one a bad value (an ``InvalidParameterError`` naming it),
+        or is not empty for a fetched dataset.
     OSError
         If a fetched dataset is not cached and ``download_if_missing=False``,
         or its download fails.
@@ -176,10 +198,19 @@ def load_dataset(name, *, n_train, n_test, n_features=50, random_state=None,
     ...                     random_state=0)
     >>> data.X_train.shape, data.X_test.shape
     ((100, 10), (20, 10))
+
+    The same dataset where the linear coordinate S agrees with the label on
+    90 % of the rows only (groups 1 and 2):
+
+    >>> data = load_dataset("lms5", n_train=100, n_test=20, n_features=10,
+    ...                     generator_params={"correlation": 0.9}, random_state=0)
+    >>> data.parameters["correlation"], data.groups_train.shape
+    (0.9, (100,))
     """
     entry = _DATASETS.get(name)
     data = entry.loader(
         n_train=n_train, n_test=n_test, n_features=n_features,
+        generator_params=dict(generator_params or {}),
         random_state=random_state, data_home=data_home,
         download_if_missing=download_if_missing, verbose=verbose,
     )
@@ -187,21 +218,37 @@ def load_dataset(name, *, n_train, n_test, n_features=50, random_state=None,
     return data
 
 
-def _load_synthetic(make, options, *, n_train, n_test, n_features, random_state, **_):
-    """``make`` on all the rows, split as the experiments always have."""
-    generated = make(n_train + n_test, n_features, **options,
+def _load_synthetic(make, options, *, n_train, n_test, n_features, generator_params,
+                    random_state, **_):
+    """``make`` on all the rows, split as the experiments always have.
+
+    ``generator_params`` override the catalog's ``options``.
+    """
+    accepted = [
+        name for name, parameter in inspect.signature(make).parameters.items()
+        if parameter.kind is parameter.KEYWORD_ONLY
+        and name not in ("random_state", "return_X_y")
+    ]
+    unknown = sorted(set(generator_params) - set(accepted))
+    if unknown:
+        raise ValueError(
+            f"The 'generator_params' of load_dataset name {unknown}, which "
+            f"{make.__name__} does not take; its options are {accepted}."
+        )
+    generated = make(n_train + n_test, n_features, **{**options, **generator_params},
                      random_state=random_state, return_X_y=False)
-    X, y = generated.pop("X"), generated.pop("y")
+    X, y, groups = generated.pop("X"), generated.pop("y"), generated.pop("groups")
     if n_test:
-        X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=n_test, random_state=random_state
+        X_train, X_test, y_train, y_test, groups_train, groups_test = train_test_split(
+            X, y, groups, test_size=n_test, random_state=random_state
         )
     else:
         # train_test_split refuses an empty test set; the generators
         # already shuffle the rows.
         X_train, X_test, y_train, y_test = X, X[:0], y, y[:0]
+        groups_train, groups_test = groups, groups[:0]
     return Bunch(X_train=X_train, X_test=X_test, y_train=y_train, y_test=y_test,
-                 **generated)
+                 groups_train=groups_train, groups_test=groups_test, **generated)
 
 
 register_dataset("lms5", partial(_load_synthetic, make_lms, {"n_slabs": 5}),
@@ -220,13 +267,18 @@ register_dataset("lsn", partial(_load_synthetic, make_lsn, {}),
                  description="LSN: linear and 3-slab singletons, Gaussian noise (Theorem 1)")
 
 
-def _load_fetched(fetch, feature_info, *, n_train, n_test, random_state, data_home,
-                  download_if_missing, verbose, **_):
+def _load_fetched(fetch, feature_info, *, n_train, n_test, generator_params, random_state,
+                  data_home, download_if_missing, verbose, **_):
     """Random rows of a fetcher's training and test sets.
 
     ``feature_info(train)`` names the kind of every column of the fetched
     training Bunch.
     """
+    if generator_params:
+        raise ValueError(
+            f"The 'generator_params' of load_dataset apply to synthetic datasets; "
+            f"this one is fetched, not generated. Got {generator_params!r}."
+        )
     options = dict(data_home=data_home, random_state=random_state,
                    download_if_missing=download_if_missing, verbose=verbose)
     train = fetch(subset="train", **options)
@@ -243,6 +295,9 @@ def _load_fetched(fetch, feature_info, *, n_train, n_test, random_state, data_ho
         X_test=test.data[keep_test],
         y_train=train.target[keep_train],
         y_test=test.target[keep_test],
+        **{f"groups_{subset}": part.groups[keep]
+           for subset, part, keep in (("train", train, keep_train), ("test", test, keep_test))
+           if "groups" in part},
         simple_features=simple,
         complex_features=np.setdiff1d(np.arange(n_features), simple),
         rotation=None,

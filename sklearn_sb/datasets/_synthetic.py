@@ -137,22 +137,29 @@ def _balanced_labels(n_samples, shuffle, rng):
     return y
 
 
-def _generate(n_samples, blocks, *, rotate, rotation, shuffle, rng, noisy_linear=None):
+def _generate(n_samples, blocks, *, rotate, rotation, shuffle, rng, correlation=1.0,
+              noisy_linear=None):
     """Sample the dataset block by block, in chunks of rows.
 
     Parameters
     ----------
     blocks : list of (block, slice)
-        The blocks and the columns of the unrotated data they fill, in order.
+        The blocks and the columns of the unrotated data they fill, in order;
+        the first is the simple block S.
     rotation : ndarray or None
         A checked orthogonal matrix to use instead of drawing one.
+    correlation : float, default=1.0
+        Generate S with the other label on exactly
+        ``round((1 - correlation) * n_samples)`` rows chosen at random.
     noisy_linear : tuple (column, fraction, margin), default=None
         Replace that column by ``Uniform[-margin, margin]`` on exactly
         ``round(fraction * n_samples)`` rows chosen at random.
 
     Returns
     -------
-    X, y, rotation
+    X, y, groups, rotation
+        ``groups`` is ``2 * y + s`` with ``s`` the label S points to: the
+        label S was generated with, or on a noisy row the sign of its noise.
         ``rotation`` is None without ``rotate``.
     """
     n_features = blocks[-1][1].stop
@@ -167,36 +174,45 @@ def _generate(n_samples, blocks, *, rotate, rotation, shuffle, rng, noisy_linear
     if noisy_linear is not None:
         column, fraction, noise_margin = noisy_linear
         noisy_rows[rng.permutation(n_samples)[: round(fraction * n_samples)]] = True
+    s_label = y.copy()
+    # Drawn only below 1, so that correlation=1 leaves every draw as it was.
+    if correlation < 1:
+        flipped = rng.permutation(n_samples)[: round((1 - correlation) * n_samples)]
+        s_label[flipped] = 1 - y[flipped]
 
     # Writing into pages the matmul has never touched is several times
     # slower than filling them first.
     X = np.empty((n_samples, n_features))
     X.fill(0.0)
     chunk = max(1, _CHUNK_ENTRIES // n_features)
+    simple_block = blocks[0][0]
     for start in range(0, n_samples, chunk):
         stop = min(start + chunk, n_samples)
         y_chunk = y[start:stop]
+        s_chunk = s_label[start:stop]
         Z = rng.random_sample((stop - start, n_features))
         for block, columns in blocks:
             if isinstance(block, GaussianNoise):
                 Z[:, columns] = rng.standard_normal(Z[:, columns].shape)
             else:
-                block.transform(Z[:, columns], y_chunk)
+                labels = s_chunk if block is simple_block else y_chunk
+                block.transform(Z[:, columns], labels)
         if noisy_linear is not None:
             noisy = noisy_rows[start:stop]
             Z[noisy, column] = rng.uniform(-noise_margin, noise_margin, noisy.sum())
+            s_chunk[noisy] = Z[noisy, column] > 0
         if rotate:
             np.matmul(Z, rotation, out=X[start:stop])
         else:
             X[start:stop] = Z
-    return X, y, rotation
+    return X, y, 2 * y + s_label, rotation
 
 
 def _describe(name):
     return resources.files(__package__).joinpath("descr", name).read_text("utf-8")
 
 
-def _dataset(X, y, rotation, blocks, simple, parameters, descr, return_X_y):
+def _dataset(X, y, groups, rotation, blocks, simple, parameters, descr, return_X_y):
     if return_X_y:
         return X, y
     n_features = X.shape[1]
@@ -207,6 +223,7 @@ def _dataset(X, y, rotation, blocks, simple, parameters, descr, return_X_y):
     return Bunch(
         X=X,
         y=y,
+        groups=groups,
         rotation=rotation,
         feature_info=feature_info,
         simple_features=simple_features,
@@ -217,6 +234,7 @@ def _dataset(X, y, rotation, blocks, simple, parameters, descr, return_X_y):
 
 
 _COMMON_CONSTRAINTS = {
+    "correlation": [Interval(Real, 0, 1, closed="both")],
     "n_samples": [Interval(Integral, 2, None, closed="left")],
     "n_features": [Interval(Integral, 2, None, closed="left")],
     "rotate": ["boolean"],
@@ -245,6 +263,7 @@ def make_lms(
     noise=0.0,
     margin=0.1,
     slab_probabilities=None,
+    correlation=1.0,
     rotate=True,
     rotation=None,
     shuffle=True,
@@ -282,6 +301,12 @@ def make_lms(
         positive_probs)}``, each listed left to right. Defaults to the
         paper's reference table for k in {3, 5, 7} and equal probabilities
         otherwise.
+    correlation : float in [0, 1], default=1.0
+        Fraction of rows whose linear coordinate (S) agrees with the label:
+        on exactly ``round((1 - correlation) * n_samples)`` rows chosen at
+        random, S is drawn as for the other label while the slabs (S^c)
+        keep the true one. ``noise`` is drawn independently and replaces S
+        on its rows whatever label S was drawn for.
     rotate : bool, default=True
         Apply a Haar-random rotation ``X = Z @ rotation``; without it the
         Bunch's ``rotation`` is None.
@@ -306,12 +331,17 @@ def make_lms(
     y : ndarray of shape (n_samples,)
         The labels in {0, 1}.
     data : :class:`~sklearn.utils.Bunch`
-        When ``return_X_y=False``, with attributes ``X``, ``y``, ``rotation``
-        (orthogonal, so the unrotated data is ``X @ rotation.T``; None with
-        ``rotate=False``, the data being unrotated),
-        ``feature_info`` (the kind of each unrotated coordinate),
+        When ``return_X_y=False``, with attributes ``X``, ``y``, ``groups``
+        (``2 * y + s``, where ``s`` is the label S points to: ``y``, or
+        ``1 - y`` on the rows ``correlation`` draws for the other label, and
+        on a noisy row 1 if its linear value is positive, 0 otherwise; as
+        in :func:`~sklearn_sb.datasets.make_dominoes`, groups 0 and 3 are
+        the majority, where S agrees with the label, 1 and 2 the minority),
+        ``rotation`` (orthogonal, so the unrotated data is
+        ``X @ rotation.T``; None with ``rotate=False``, the data being
+        unrotated), ``feature_info`` (the kind of each unrotated coordinate),
         ``simple_features`` and ``complex_features`` (index arrays of S and
-        S^c), ``parameters`` and ``DESCR``.
+        S^c), ``parameters`` (the call's options) and ``DESCR``.
 
     See Also
     --------
@@ -328,6 +358,15 @@ def make_lms(
     ...                 random_state=0)
     >>> list(data.feature_info[:3])
     ['noisy-linear', 'slab-7', 'slab-7']
+
+    With ``correlation=0.9``, S points to the other label on 10 % of the rows,
+    the minority groups 1 and 2:
+
+    >>> import numpy as np
+    >>> data = make_lms(1000, 10, correlation=0.9, return_X_y=False,
+    ...                 random_state=0)
+    >>> np.isin(data.groups, (1, 2)).mean()
+    np.float64(0.1)
     """
     func_name = "make_lms"
     _check_n_slabs(n_slabs, func_name)
@@ -342,13 +381,14 @@ def make_lms(
         (linear_block(margin, kind="noisy-linear" if noise > 0 else "linear"), slice(0, 1)),
         (slab_block(n_slabs, margin, probabilities[n_slabs]), slice(1, n_features)),
     ]
-    X, y, rotation = _generate(
+    X, y, groups, rotation = _generate(
         n_samples,
         blocks,
         rotate=rotate,
         rotation=rotation,
         shuffle=shuffle,
         rng=rng,
+        correlation=correlation,
         noisy_linear=(0, noise, margin) if noise > 0 else None,
     )
     parameters = dict(
@@ -358,11 +398,12 @@ def make_lms(
         noise=noise,
         margin=margin,
         slab_probabilities=_as_floats(probabilities),
+        correlation=correlation,
         rotate=rotate,
         shuffle=shuffle,
         random_state=random_state,
     )
-    return _dataset(X, y, rotation, blocks, [0], parameters, "lms.rst", return_X_y)
+    return _dataset(X, y, groups, rotation, blocks, [0], parameters, "lms.rst", return_X_y)
 
 
 def _check_slab_pair(n_slabs, func_name):
@@ -398,6 +439,7 @@ def make_slabs(
     n_slabs=5,
     margin=0.1,
     slab_probabilities=None,
+    correlation=1.0,
     rotate=True,
     rotation=None,
     shuffle=True,
@@ -427,6 +469,11 @@ def make_slabs(
     slab_probabilities : dict, default=None
         Overrides of the slab probabilities: ``{k: (negative_probs,
         positive_probs)}``, each listed left to right.
+    correlation : float in [0, 1], default=1.0
+        Fraction of rows whose coordinate 0 (S) agrees with the label: on
+        exactly ``round((1 - correlation) * n_samples)`` rows chosen at
+        random, S is drawn as for the other label while S^c keeps the
+        true one.
     rotate : bool, default=True
         Apply a Haar-random rotation ``X = Z @ rotation``; without it the
         Bunch's ``rotation`` is None.
@@ -478,8 +525,9 @@ def make_slabs(
         (slab_block(first, margin, probabilities[first]), slice(0, 1)),
         (slab_block(rest, margin, probabilities[rest]), slice(1, n_features)),
     ]
-    X, y, rotation = _generate(
-        n_samples, blocks, rotate=rotate, rotation=rotation, shuffle=shuffle, rng=rng
+    X, y, groups, rotation = _generate(
+        n_samples, blocks, rotate=rotate, rotation=rotation, shuffle=shuffle, rng=rng,
+        correlation=correlation,
     )
     parameters = dict(
         n_samples=n_samples,
@@ -487,11 +535,12 @@ def make_slabs(
         n_slabs=n_slabs,
         margin=margin,
         slab_probabilities=_as_floats(probabilities),
+        correlation=correlation,
         rotate=rotate,
         shuffle=shuffle,
         random_state=random_state,
     )
-    return _dataset(X, y, rotation, blocks, [0], parameters, "slabs.rst", return_X_y)
+    return _dataset(X, y, groups, rotation, blocks, [0], parameters, "slabs.rst", return_X_y)
 
 
 @validate_params(
@@ -508,6 +557,7 @@ def make_lsn(
     *,
     linear_margin=1.0,
     slab_margin=1.0,
+    correlation=1.0,
     rotate=False,
     rotation=None,
     shuffle=True,
@@ -535,6 +585,11 @@ def make_lsn(
         Magnitude of the linear coordinate.
     slab_margin : float, default=1.0
         Magnitude of the positive 3-slab values.
+    correlation : float in [0, 1], default=1.0
+        Fraction of rows whose linear coordinate (S) agrees with the label:
+        on exactly ``round((1 - correlation) * n_samples)`` rows chosen at
+        random, ``x0 = (1 - 2y) * linear_margin`` while S^c keeps the true
+        label.
     rotate : bool, default=False
         Apply a Haar-random rotation ``X = Z @ rotation``; without it the
         Bunch's ``rotation`` is None.
@@ -578,16 +633,18 @@ def make_lsn(
     ]
     if n_features > 2:
         blocks.append((GaussianNoise(), slice(2, n_features)))
-    X, y, rotation = _generate(
-        n_samples, blocks, rotate=rotate, rotation=rotation, shuffle=shuffle, rng=rng
+    X, y, groups, rotation = _generate(
+        n_samples, blocks, rotate=rotate, rotation=rotation, shuffle=shuffle, rng=rng,
+        correlation=correlation,
     )
     parameters = dict(
         n_samples=n_samples,
         n_features=n_features,
         linear_margin=linear_margin,
         slab_margin=slab_margin,
+        correlation=correlation,
         rotate=rotate,
         shuffle=shuffle,
         random_state=random_state,
     )
-    return _dataset(X, y, rotation, blocks, [0], parameters, "lsn.rst", return_X_y)
+    return _dataset(X, y, groups, rotation, blocks, [0], parameters, "lsn.rst", return_X_y)

@@ -620,7 +620,7 @@ def test_bunch_has_the_documented_attributes(function, kwargs, feature_info):
     data = function(100, 6, random_state=0, return_X_y=False, **kwargs)
     assert isinstance(data, Bunch)
     for key in (
-        "X", "y", "rotation", "feature_info", "simple_features",
+        "X", "y", "groups", "rotation", "feature_info", "simple_features",
         "complex_features", "parameters", "DESCR",
     ):
         assert key in data
@@ -665,28 +665,30 @@ def test_no_rotation_is_none_not_a_dense_identity(function):
     [
         (
             make_lms,
-            dict(n_slabs=7, noise=0.1, margin=0.05, rotate=False, shuffle=False),
+            dict(n_slabs=7, noise=0.1, margin=0.05, correlation=0.8, rotate=False,
+                 shuffle=False),
             dict(
-                n_slabs=7, noise=0.1, margin=0.05,
+                n_slabs=7, noise=0.1, margin=0.05, correlation=0.8,
                 slab_probabilities={7: REFERENCE_TABLE[7]},
             ),
         ),
         (
             make_lms,
             dict(slab_probabilities={5: ((0.2, 0.3, 0.5), (0.9, 0.1))}),
-            dict(n_slabs=5, noise=0.0, margin=0.1, rotate=True, shuffle=True,
+            dict(n_slabs=5, noise=0.0, margin=0.1, correlation=1.0, rotate=True, shuffle=True,
                  slab_probabilities={5: ((0.2, 0.3, 0.5), (0.9, 0.1))}),
         ),
         (
             make_slabs,
-            dict(n_slabs=(5, 7), margin=0.12),
-            dict(n_slabs=(5, 7), margin=0.12,
+            dict(n_slabs=(5, 7), margin=0.12, correlation=0.5),
+            dict(n_slabs=(5, 7), margin=0.12, correlation=0.5,
                  slab_probabilities={5: REFERENCE_TABLE[5], 7: REFERENCE_TABLE[7]}),
         ),
         (
             make_lsn,
             dict(linear_margin=0.5, slab_margin=2.0, rotate=True),
-            dict(linear_margin=0.5, slab_margin=2.0, rotate=True, shuffle=True),
+            dict(linear_margin=0.5, slab_margin=2.0, correlation=1.0, rotate=True,
+                 shuffle=True),
         ),
     ],
 )
@@ -711,6 +713,186 @@ def test_equal_probabilities_recorded_for_nine_slabs():
     negatives, positives = data.parameters["slab_probabilities"][9]
     assert_allclose(negatives, EQUAL_9[0])
     assert_allclose(positives, EQUAL_9[1])
+
+
+
+# --------------------------------------------------------------------------
+# Correlation and groups
+# --------------------------------------------------------------------------
+
+
+def s_label_by_hand(function, data):
+    """The label the unrotated coordinate 0 (S) points to, read off its value."""
+    z = _unrotated(data)[:, 0]
+    if function is make_slabs:
+        n_slabs = data.parameters["n_slabs"]
+        first = n_slabs[0] if isinstance(n_slabs, tuple) else n_slabs
+        slabs = design_slabs(first, data.parameters["margin"])
+        labels = np.full(len(z), -1)
+        for low, high, label in slabs:
+            labels[(low - TOL <= z) & (z <= high + TOL)] = label
+        assert np.all(labels >= 0)
+        return labels
+    # The linear coordinates, noisy values included: positive means 1.
+    return (z > 0).astype(int)
+
+
+def assert_complex_block_agrees_with_y(function, data):
+    """Every coordinate of S^c lies where the row's true label puts it."""
+    Z, y = _unrotated(data), data.y
+    if function is make_lsn:
+        assert_allclose(np.abs(Z[:, 1]), data.parameters["slab_margin"] * y)
+        return
+    n_slabs = data.parameters["n_slabs"]
+    rest = n_slabs[1] if isinstance(n_slabs, tuple) else n_slabs
+    assert_slab_support(Z, y, slice(1, None), rest, data.parameters["margin"])
+
+
+# One noiseless case per generator, then the others.
+ONE_PER_GENERATOR = [
+    pytest.param(make_lms, {}, id="LMS-5"),
+    pytest.param(make_slabs, {"n_slabs": (5, 7)}, id="MS-(5,7)"),
+    pytest.param(make_lsn, {"n_features": 4}, id="LSN"),
+]
+CORRELATION_CASES = [
+    *ONE_PER_GENERATOR,
+    pytest.param(make_lms, {"n_slabs": 7, "noise": 0.2}, id="noisy LMS-7"),
+    pytest.param(make_slabs, {"n_slabs": 3}, id="MS-3"),
+]
+
+
+@pytest.mark.parametrize("correlation", [1.0, 0.9, 0.3, 0.0])
+@pytest.mark.parametrize("function, kwargs", CORRELATION_CASES)
+def test_groups_are_two_y_plus_the_label_s_points_to(function, kwargs, correlation):
+    kwargs = {"n_features": 5, **kwargs}
+    data = function(1001, rotate=False, correlation=correlation, random_state=0,
+                    return_X_y=False, **kwargs)
+    assert data.groups.shape == data.y.shape
+    assert np.issubdtype(data.groups.dtype, np.integer)
+    assert_array_equal(data.groups, 2 * data.y + s_label_by_hand(function, data))
+
+
+@pytest.mark.parametrize("n_samples", [10, 333, 1000])
+@pytest.mark.parametrize("function, kwargs", ONE_PER_GENERATOR)
+def test_correlation_puts_s_on_the_other_side_on_round_fraction_of_rows(
+    function, kwargs, n_samples
+):
+    kwargs = {"n_features": 5, **kwargs}
+    data = function(n_samples, rotate=False, correlation=0.9, random_state=1,
+                    return_X_y=False, **kwargs)
+    minority = np.isin(data.groups, (1, 2))
+    assert minority.sum() == round(0.1 * n_samples)
+    s = s_label_by_hand(function, data)
+    assert_array_equal(s[minority], 1 - data.y[minority])
+    assert_array_equal(s[~minority], data.y[~minority])
+    assert_complex_block_agrees_with_y(function, data)
+
+
+@pytest.mark.parametrize("function, kwargs", ONE_PER_GENERATOR)
+def test_s_of_the_minority_rows_follows_the_other_labels_distribution(function, kwargs):
+    kwargs = {"n_features": 3, **kwargs}
+    data = function(40_000, rotate=False, correlation=0.5, random_state=2,
+                    return_X_y=False, **kwargs)
+    reference = function(40_000, rotate=False, random_state=3, return_X_y=False, **kwargs)
+    for label in (0, 1):
+        drawn_for_label = data.groups == 2 * (1 - label) + label
+        result = stats.ks_2samp(
+            data.X[drawn_for_label, 0], reference.X[reference.y == label, 0]
+        )
+        assert result.pvalue > P_MIN
+
+
+def test_zero_correlation_puts_every_row_in_a_minority_group():
+    data = make_lsn(50, 3, correlation=0.0, random_state=0, return_X_y=False)
+    assert set(data.groups) <= {1, 2}
+    assert_array_equal(data.X[:, 0], 1 - 2 * data.y)
+
+
+@pytest.mark.parametrize(
+    "function, kwargs",
+    [
+        (make_lms, {}),
+        (make_lms, {"noise": 0.2, "rotate": False}),
+        (make_slabs, {"n_slabs": (5, 7)}),
+        (make_lsn, {}),
+        (make_lsn, {"rotate": True}),
+    ],
+)
+@pytest.mark.parametrize("n_samples, n_features", [(300, 6), (5000, 300)])
+def test_correlation_one_draws_the_same_data_as_before(function, kwargs, n_samples,
+                                                       n_features):
+    # 5000 x 300 spans several chunks of rows.
+    before = function(n_samples, n_features, random_state=5, return_X_y=False, **kwargs)
+    data = function(n_samples, n_features, correlation=1.0, random_state=5,
+                    return_X_y=False, **kwargs)
+    assert_array_equal(data.X, before.X)
+    assert_array_equal(data.y, before.y)
+    assert_array_equal(data.rotation, before.rotation)
+    assert_array_equal(data.groups, before.groups)
+    if not kwargs.get("noise"):
+        assert_array_equal(data.groups, 3 * data.y)
+
+
+# The first rows drawn by seed 0 before ``correlation`` existed, which its
+# default must not change.
+PINNED = [
+    pytest.param(
+        make_lms, {"noise": 0.5}, [1, 0, 1, 1, 0, 0],
+        [[0.354255493, -1.078515781, 0.3549736698],
+         [-0.2628477395, 0.3358320711, -0.395771519]],
+        id="noisy LMS-5",
+    ),
+    pytest.param(
+        make_slabs, {"n_slabs": (5, 7)}, [1, 0, 1, 1, 0, 0],
+        [[-0.1051969013, 0.5562766865, -0.1023142321],
+         [0.2731740546, -1.216496253, 0.25762126]],
+        id="MS-(5,7)",
+    ),
+    pytest.param(
+        make_lsn, {}, [1, 0, 0, 1, 0, 1],
+        [[1.0, -1.0, -0.374471691], [-1.0, 0.0, 0.2751983156]],
+        id="LSN",
+    ),
+]
+
+
+@pytest.mark.parametrize("function, kwargs, y, first_rows", PINNED)
+def test_default_correlation_draws_the_pinned_data(function, kwargs, y, first_rows):
+    X, y_drawn = function(6, 3, random_state=0, **kwargs)
+    assert_array_equal(y_drawn, y)
+    assert_allclose(X[:2], first_rows, rtol=1e-9)
+
+
+@pytest.mark.parametrize("function, kwargs", CORRELATION_CASES)
+def test_correlation_keeps_the_rotation_and_the_labels_of_the_seed(function, kwargs):
+    kwargs = {"n_features": 5, "rotate": True, **kwargs}
+    correlated = function(200, correlation=1.0, random_state=6, return_X_y=False, **kwargs)
+    data = function(200, correlation=0.7, random_state=6, return_X_y=False, **kwargs)
+    assert_array_equal(data.rotation, correlated.rotation)
+    assert_array_equal(data.y, correlated.y)
+
+
+def test_noise_and_correlation_compose():
+    n_samples, margin = 10_000, 0.1
+    clean = make_lms(n_samples, 4, noise=0.2, rotate=False, random_state=7,
+                     return_X_y=False)
+    data = make_lms(n_samples, 4, noise=0.2, correlation=0.9, rotate=False,
+                    random_state=7, return_X_y=False)
+    z0, y = data.X[:, 0], data.y
+    noisy = np.abs(z0) <= margin
+    # The noisy rows are drawn first, the same with or without correlation.
+    assert_array_equal(noisy, np.abs(clean.X[:, 0]) <= margin)
+    assert noisy.sum() == round(0.2 * n_samples)
+    # A noisy row's group follows the sign of its noise, whatever S was
+    # drawn for.
+    assert_array_equal(data.groups[noisy], 2 * y[noisy] + (z0[noisy] > 0))
+    # The other rows drawn for the other label are the minority among the
+    # clean ones: about 10 % of the 80 % clean rows.
+    minority = np.isin(data.groups, (1, 2)) & ~noisy
+    assert_array_equal(np.sign(z0[minority]), 1 - 2 * y[minority])
+    assert_array_equal(np.sign(z0[~minority & ~noisy]), 2 * y[~minority & ~noisy] - 1)
+    assert abs(minority.sum() - 0.1 * 0.8 * n_samples) < 60
+    assert_complex_block_agrees_with_y(make_lms, data)
 
 
 # --------------------------------------------------------------------------
@@ -993,6 +1175,11 @@ BAD_INPUT = [
         for value in ("yes", 1, None)
     ],
     *[_bad(function, "random_state", random_state="seed") for function in FUNCTIONS],
+    *[
+        _bad(function, "correlation", correlation=value)
+        for function in FUNCTIONS
+        for value in (-0.1, 1.1, "0.9", None)
+    ],
 ]
 
 
@@ -1014,6 +1201,7 @@ def test_bad_input_raises_invalid_parameter_error(function, kwargs, parameter):
         (make_slabs, dict(n_slabs=(np.int64(5), 7))),
         (make_lms, dict(n_slabs=np.int64(7))),
         (make_lms, dict(rotate=np.bool_(False))),
+        *[(function, dict(correlation=c)) for function in FUNCTIONS for c in (0, 0.0, 1)],
     ],
 )
 def test_boundary_values_are_accepted(function, kwargs):
