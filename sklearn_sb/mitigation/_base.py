@@ -37,9 +37,18 @@ class TrainingMethod(BaseEstimator):
     ``side_information`` names what the method uses besides the labels (see
     :ref:`side-information`); the network records it as
     ``side_information_`` when fitted.
+
+    ``hyperparameters`` declares what a random hyperparameter search draws
+    (``sklearn_sb.experiments._search.hyperparameter_draws``): a dict of
+    constructor parameter name to a ``scipy.stats`` frozen distribution or
+    a list of values, as :class:`~sklearn.model_selection.ParameterSampler`
+    takes them; the knobs the method's authors tuned, over the ranges they
+    searched. Empty here: no method knob.
     """
 
     side_information = ("none",)
+    #: Constructor parameter to the distribution a random search draws it from.
+    hyperparameters = {}
 
     _parameter_constraints = {}
 
@@ -153,10 +162,20 @@ class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, Classifier
 
     :meth:`torch_model` gives the predicting members' torch modules: the
     attacks, universal perturbations and the benchmark use it.
+
+    ``hyperparameters`` declares what a random hyperparameter search draws
+    (``sklearn_sb.experiments._search.hyperparameter_draws``): a dict of
+    constructor parameter name to a ``scipy.stats`` frozen distribution or
+    a list of values, as :class:`~sklearn.model_selection.ParameterSampler`
+    takes them; the knobs the method's authors tuned, over the ranges they
+    searched. Empty here; the member networks' own hyperparameters are
+    searched apart from the method's.
     """
 
     #: Side data ``fit`` takes, keyword to SideDatum.
     side_data = {}
+    #: Constructor parameter to the distribution a random search draws it from.
+    hyperparameters = {}
     #: The selection rule without a labeled selection set.
     default_selection = "ensemble"
     #: Whether predictions are the selected member's alone once one is selected.

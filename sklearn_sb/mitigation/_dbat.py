@@ -4,6 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from scipy.stats import loguniform
 from sklearn.base import clone
 
 from ..utils._blocks import simple_and_complex
@@ -268,6 +269,10 @@ class DBATClassifier(BaseNetworkEnsemble):
         **SELECTION_SET,
     }
     default_selection = "last member"
+    # The agreement weight: the authors use 0.1 (D_ood of the same classes)
+    # and 1.0 (of other classes) on M/C-Dominoes (Pagliardini et al., ICLR
+    # 2023), and the synthetic benchmark 0.2 to 0.5; three decades around them.
+    hyperparameters = {"alpha": loguniform(0.01, 10)}
 
     def __init__(self, estimator=None, *, later_estimator=None, n_estimators=2, alpha=0.1,
                  ood="given", agreement="auto", eps=1.0, step_size=0.1, n_iter=15,

@@ -161,6 +161,8 @@ class DFRClassifier(BaseNetworkEnsemble):
         "groups": SideDatum("groups", "the groups of the X_val rows that the refits balance "
                             "(default: the classes).", rows_of="X_val"),
     }
+    # No hyperparameters to search: the one knob of the authors' recipe, C,
+    # is tuned inside fit over the grid ``C`` (on half of X_val), as they do.
 
     def __init__(self, estimator=None, *, C=(1.0, 0.7, 0.3, 0.1, 0.07, 0.03, 0.01),
                  n_refits=20, random_state=None):

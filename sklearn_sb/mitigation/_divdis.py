@@ -4,6 +4,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
+from scipy.stats import loguniform
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ..base import restored_on_failure
@@ -259,6 +260,11 @@ class DivDisClassifier(BaseNetworkEnsemble):
                            rows_of="X_val"),
     }
     predicts_with_selected = True
+    # lambda_div and lambda_reg: 10 each by default in the authors' code (Lee,
+    # Yao and Finn, ICLR 2023), which they also ran with lambda_reg = 0; two
+    # decades below the default, one above.
+    hyperparameters = {"diversity": loguniform(0.1, 100),
+                       "regularization": loguniform(0.1, 100)}
 
     def __init__(self, estimator=None, *, n_heads=2, diversity=10.0, regularization=10.0,
                  n_queries=16, random_state=None):

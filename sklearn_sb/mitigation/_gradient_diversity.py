@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import torch
+from scipy.stats import loguniform
 
 from ..utils._param_validation import HasMethods, Interval, StrOptions
 from ..utils._random import draw_seed
@@ -190,6 +191,9 @@ class GradientDiversityClassifier(BaseNetworkEnsemble):
     }
 
     side_data = SELECTION_SET
+    # lambda: 100 with the squared cosine, the DiverseViT recipe followed here,
+    # published without a searched range; a decade either side of it.
+    hyperparameters = {"strength": loguniform(1, 1000)}
 
     def __init__(self, estimator=None, *, n_estimators=2, strength=100.0,
                  similarity="squared_cosine", random_state=None):

@@ -58,6 +58,9 @@ class LogitEnsembleClassifier(BaseNetworkEnsemble):
     (2, 2)
     """
 
+    # No hyperparameters: the members are plain networks, whose own
+    # hyperparameters the search draws apart from the method's.
+
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict_logits"]), None],
         "n_estimators": [Interval(Integral, 1, None, closed="left")],

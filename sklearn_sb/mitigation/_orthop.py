@@ -201,6 +201,10 @@ class OrthoPClassifier(BaseNetworkEnsemble):
 
     side_data = SELECTION_SET
     default_selection = "last member"
+    # The directions removed per member: one is the case of the paper's
+    # theorem (Morwani et al., NeurIPS 2023), which publishes no search; a few
+    # more for simple features spanning several directions.
+    hyperparameters = {"n_directions": [1, 2, 3]}
 
     def __init__(self, estimator=None, *, n_estimators=2, n_directions=1, random_state=None):
         self.estimator = estimator

@@ -24,6 +24,10 @@ SIDE_INFORMATION = {
     "labeled_ood_selection": "a labeled decorrelated set used only to choose a member, "
                              "head or epoch",
     "labeled_decorrelated_fit": "a labeled decorrelated set used for fitting",
+    "validation_group_labels": "group labels of held-out training-distribution rows, used "
+                               "only to choose a member, head or setting",
+    "oracle_test_selection": "the decorrelated test rows, used to choose (an upper bound, "
+                             "not a result)",
 }
 
 #: The kinds of side data, and how they are checked against the training rows.
