@@ -1,6 +1,7 @@
 """The ``sklearn-sb`` command line."""
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -199,18 +200,45 @@ def _benchmark(args):
 
     size = "quick" if args.quick else "full" if args.full else "default"
     result = run_benchmark(
-        args.methods, args.datasets, n_seeds=args.seeds, size=size, n_jobs=args.n_jobs,
-        scheduler=args.scheduler, data_home=args.data_home, out=args.out,
+        args.methods, args.datasets, n_seeds=args.seeds, size=size, n_hparams=args.n_hparams,
+        hparam_seed=args.hparam_seed, rules=args.rules, sweep=args.sweep,
+        n_jobs=args.n_jobs, scheduler=args.scheduler, data_home=args.data_home,
+        out=args.out, resume=args.resume, command=shlex.join(["sklearn-sb", *args.argv]),
         progress=not args.no_progress,
     )
     print(format_table(result.table).to_string())
     print("\n".join(legend()))
     for note in result.notes:
         print(f"\nnote: {note}")
-    print(f"\n{len(result.cells)} scored models, {size} size, {args.seeds} seed(s), "
-          f"{result.seconds:.1f} s. Wrote {len(result.files)} files to {args.out}/: "
+    budget = result.budget
+    print(f"\n{budget['fits'].sum()} fits ({args.n_hparams} setting(s) per method, "
+          f"{args.seeds} seed(s)), {size} size, {result.seconds:.1f} s. "
+          f"Wrote {len(result.files)} files to {args.out}/: "
           f"{', '.join(f.name for f in result.files)}")
     return 0
+
+
+def _sweep(text):
+    """``knob=v1,v2,...`` as ``{knob: [values]}``."""
+    from .experiments._benchmark import KNOBS
+
+    knob, _, values = text.partition("=")
+    if knob not in KNOBS or not values:
+        raise argparse.ArgumentTypeError(
+            f"expected KNOB=V1,V2,... with a knob of {', '.join(KNOBS)}; got {text!r}")
+    try:
+        parsed = [int(v) if knob == "n_slabs" else float(v) for v in values.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"the values of {knob} are numbers separated by commas; got {values!r}") from None
+    from .experiments._benchmark_data import check_knobs
+
+    try:
+        for value in parsed:
+            check_knobs({knob: value})
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return {knob: parsed}
 
 
 def _check_benchmark_args(parser, args):
@@ -344,6 +372,24 @@ def build_parser():
     sizes = benchmark.add_mutually_exclusive_group()
     sizes.add_argument("--quick", action="store_true", help="seconds-long smoke run")
     sizes.add_argument("--full", action="store_true", help="the paper's sizes (for a GPU)")
+    benchmark.add_argument("--n-hparams", type=_at_least(1), default=1,
+                           help="hyperparameter settings per method, drawn from its declared "
+                                "distributions (setting 0: the defaults); each selection rule "
+                                "picks one, re-run on the seeds (default: 1)")
+    benchmark.add_argument("--hparam-seed", type=_seed, default=0,
+                           help="seed of the settings drawn (default: 0)")
+    from .experiments._selection import SELECTION_RULES
+
+    benchmark.add_argument("--rules", nargs="+", choices=list(SELECTION_RULES),
+                           metavar="RULE",
+                           help=f"model-selection rules (default: every one that applies: "
+                                f"{', '.join(SELECTION_RULES)})")
+    benchmark.add_argument("--sweep", type=_sweep, metavar="KNOB=V1,V2,...",
+                           help="run every dataset the knob applies to at each value: "
+                                "correlation, label_noise, margin or n_slabs")
+    benchmark.add_argument("--resume", action="store_true",
+                           help="keep the runs already in --out and run only the missing "
+                                "ones (a method added, more seeds)")
     benchmark.add_argument("--n-jobs", type=int, default=None,
                            help="cells run at once (default: one per core)")
     benchmark.add_argument("--scheduler", help="Dask scheduler address: run the cells there")
@@ -378,6 +424,7 @@ def _at_least(minimum):
 def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     args.check(parser, args)
     try:
         return args.run(args)

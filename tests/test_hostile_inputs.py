@@ -24,19 +24,30 @@ from sklearn_sb.adversarial import (
     robust_accuracy_score,
 )
 from sklearn_sb.datasets import make_colored_mnist, make_dominoes
+from sklearn_sb.experiments import (
+    bootstrap_interval,
+    hyperparameter_draws,
+    paired_difference,
+    seed_statistics,
+)
 from sklearn_sb.inspection import (
     LogitHistogramDisplay,
     ProjectedBoundaryDisplay,
     RandomizedFeatureScorer,
     RandomizedScoreCurveDisplay,
     coordinatewise_randomized_scores,
+    expected_calibration_error,
+    group_balanced_accuracy,
+    group_scores,
     in_distribution_scores,
     make_conflict_data,
+    make_group_scorer,
     positive_logits,
     randomize_block,
     randomized_logits,
     randomized_scores,
     s_removed_control,
+    worst_group_accuracy,
 )
 from sklearn_sb.mitigation import (
     DBATClassifier,
@@ -148,6 +159,27 @@ CASES = [
       ]],
     # -- wrong shapes ----------------------------------------------------------
     ("fit on 1-d X", lambda: _net().fit(X[:, 0], Y), ValueError, "2D|Reshape"),
+    # -- groups, calibration and seed statistics --------------------------------
+    ("worst_group_accuracy with NaN groups", lambda: worst_group_accuracy(
+        Y, Y, groups=np.where(Y == 1, np.nan, 0.0)), ValueError, "no label \\(NaN or None\\)"),
+    ("group_balanced_accuracy with groups of another length", lambda: group_balanced_accuracy(
+        Y, Y, groups=Y[:-1]), ValueError, "one entry per row"),
+    ("group_scores with groups of another length", lambda: group_scores(
+        NET, X, Y, Y[:-1]), ValueError, "one entry per row"),
+    ("expected_calibration_error with logits", lambda: expected_calibration_error(
+        Y, NET.predict_logits(X) * 100), ValueError, "probabilities in \\[0, 1\\]"),
+    ("make_group_scorer without groups", lambda: make_group_scorer("worst_group_accuracy")(
+        NET, X, Y), ValueError, "needs the groups"),
+    ("make_group_scorer of an unknown metric", lambda: make_group_scorer("best_group"),
+     InvalidParameterError, "metric"),
+    ("seed_statistics with a NaN score", lambda: seed_statistics([0.5, np.nan]), ValueError,
+     "NaN or infinite"),
+    ("bootstrap_interval of a matrix", lambda: bootstrap_interval(np.ones((2, 2))),
+     ValueError, "1-d"),
+    ("paired_difference of other seeds", lambda: paired_difference([0.5, 0.6], [0.5]),
+     ValueError, "same seeds"),
+    ("hyperparameter_draws of zero settings", lambda: hyperparameter_draws(_net(), 0),
+     InvalidParameterError, "n_draws"),
     ("predict with other features", lambda: NET.predict(X[:, :3]), ValueError,
      "3 features, but SBNetClassifier is expecting 6"),
     ("fit with y of another length", lambda: _net().fit(X, Y[:-1]), ValueError,
@@ -321,6 +353,8 @@ _NOT_DATA_TAKING = {
     "parallel.dask_backend", "mitigation.side_data_table",
     # Names, sizes and seeds, tried in tests/experiments/test_benchmark.py.
     "experiments.run_benchmark", "experiments.benchmark_data", "experiments.method_factory",
+    # Results files, tried in tests/experiments/test_results_page.py.
+    "experiments.write_results_pages", "experiments.hyperparameter_table",
 }
 _COVERED = {
     "SBNetClassifier", "LogitEnsembleClassifier", "RandomizedFeatureScorer",
@@ -333,6 +367,11 @@ _COVERED = {
     "inspection.s_removed_control", "datasets.make_colored_mnist", "datasets.make_dominoes",
     "adversarial.pgd_perturb", "adversarial.robust_accuracy_score",
     "adversarial.make_robust_accuracy_scorer",
+    "inspection.worst_group_accuracy", "inspection.group_balanced_accuracy",
+    "inspection.group_scores", "inspection.expected_calibration_error",
+    "inspection.make_group_scorer", "experiments.seed_statistics",
+    "experiments.bootstrap_interval", "experiments.paired_difference",
+    "experiments.hyperparameter_draws",
 }
 
 

@@ -1,16 +1,19 @@
-"""``sklearn-sb benchmark``: mitigation methods through the paper's measurements.
+"""``sklearn-sb benchmark``: mitigation methods under a protocol people can trust.
 
-A cell is one method fitted on one dataset with one seed, then scored on
-standard, S-randomized and S^c-randomized test rows and under a universal
-perturbation of the paper's budget. Cells run in parallel with joblib (on a
-Dask cluster when a scheduler is given) and are summarized as mean +- std
-over the seeds, one row per method and dataset; an ensemble that selects a
-member also gets a row for that member, and the S-removed ceiling (a network
-trained with S removed) is a reference row.
+A cell is one method, with one hyperparameter setting, fitted on one
+dataset (at one value of a swept knob) with one seed. Every selection rule
+(:mod:`._selection`) then chooses among the cell's candidates (the model and
+each member of an ensemble) on its own held-out rows. With ``n_hparams``
+settings per method (a fixed-budget random search, the same budget for
+every method, ERM included), the search runs on its own seed, each rule
+picks a setting, and the chosen settings are re-run on ``n_seeds`` new
+seeds. The summaries give the mean, the standard error and a bootstrap
+interval over those seeds, and the paired difference with ERM.
 
 The seeding rule: the data, the side data and the network initialization of
-a cell depend on its dataset, size and seed only, never on the method, so
-every method of one seed sees the same rows and starts from the same draw.
+a cell depend on its dataset, size, knob values and seed only, never on the
+method or the setting, so every method of one seed sees the same rows and
+starts from the same draw.
 """
 
 import contextlib
@@ -20,115 +23,43 @@ import os
 import time
 import warnings
 from dataclasses import dataclass, field
-from functools import partial
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import clone
-from sklearn.utils import Bunch
 from tqdm.auto import tqdm
 
 from ..utils._param_validation import HasMethods, Interval, StrOptions, validate_params
-from ._figures import bar_figure
+from ._benchmark_cell import CEILING, run_cell, seeded, side_data_for
+from ._benchmark_data import (
+    _SIZE,
+    DATASETS,
+    KNOBS,
+    SIZES,
+    UAP_BUDGETS,
+    BenchmarkDataset,
+    BenchmarkSize,
+    benchmark_data,
+    benchmark_dataset,
+    check_knobs,
+)
+from ._benchmark_summary import figure, format_table, legend, summarize, sweep_figure
 from ._output import write_results
-from ._recipes import _MNIST_CIFAR_CNN, ATTACK_ROWS
+from ._selection import SELECTION_RULES
 
-#: The l2 budget of the universal perturbations of each benchmark dataset
-#: (the paper's: LMS-5 1.0, MS-(5,7) 0.5, MNIST-CIFAR 5.0).
-UAP_BUDGETS = {"lms5": 1.0, "ms57": 0.5, "noisy-lms7": 1.0, "mnist-cifar": 5.0,
-               "mf-dominoes": 5.0}
-DATASETS = tuple(UAP_BUDGETS)
+__all__ = [
+    "BenchmarkDataset", "BenchmarkResult", "BenchmarkSize", "CEILING", "DATASETS", "KNOBS",
+    "SIZES", "UAP_BUDGETS", "benchmark_data", "benchmark_dataset", "format_table", "legend",
+    "method_factory", "run_benchmark", "run_cell", "seeded", "side_data_for",
+]
 
-
-@dataclass(frozen=True)
-class BenchmarkSize:
-    """Rows and epochs of a benchmark size (images use their sources' sizes).
-
-    Parameters
-    ----------
-    name : {'quick', 'default', 'full'}
-    n_train, n_side, n_test : int
-        Synthetic rows for training, for the side data and for the test.
-    n_features : int
-        Dimension of the synthetic data.
-    max_epochs, image_epochs : int
-        Epochs of the member network on synthetic data and on images.
-    n_repeats : int, default=3
-        Repeats of every randomization.
-    """
-
-    name: str
-    n_train: int
-    n_side: int
-    n_test: int
-    n_features: int
-    max_epochs: int
-    image_epochs: int
-    n_repeats: int = 3
-
-
-SIZES = {
-    # MS-(5,7)'s 5-slab takes about 450 SGD steps: 3,000 rows, 40 epochs.
-    "quick": BenchmarkSize("quick", 3_000, 1_000, 1_000, 10, 40, 1, n_repeats=1),
-    # D-BAT's second member learns the slabs of LMS-5, MS-(5,7) and noisy
-    # LMS-7 from 30,000 rows in 10 dimensions within 25 epochs; in 50
-    # dimensions it needs the full size (with 50,000 rows it stays on S).
-    "default": BenchmarkSize("default", 30_000, 5_000, 5_000, 10, 25, 10),
-    "full": BenchmarkSize("full", 100_000, 20_000, 10_000, 50, 40, 30),
-}
-# FCN(100, 2), SGD with momentum 0.9 at lr 0.05 (without momentum MS-(5,7)'s
-# slabs stay at chance), weight decay 5e-5, batch 256, a fixed number of
-# epochs: every method trains as long, so the wall times compare.
-_DENSE_NETWORK = {
-    "module": "fcn", "module__width": 100, "module__depth": 2, "lr": 0.05,
-    "optimizer__momentum": 0.9, "optimizer__weight_decay": 5e-5, "batch_size": 256,
-}
-
-
-@dataclass(frozen=True)
-class BenchmarkDataset:
-    """One benchmark dataset at one size: what a method's benchmark factory reads.
-
-    Parameters
-    ----------
-    name : str
-        A name of the dataset catalog.
-    eps : float
-        The l2 budget of its universal perturbations.
-    image_shape : tuple of int or None
-        The shape of an image, None for synthetic data.
-    network : SBNetClassifier
-        The benchmark's member network for it: FCN(100, 2) on synthetic
-        data, the small CNN on images.
-    dense_network : SBNetClassifier
-        The FCN(100, 2), for methods that need a fully connected network.
-    """
-
-    name: str
-    eps: float
-    image_shape: tuple
-    network: object
-    dense_network: object
-
-
-def benchmark_dataset(name, size, image_shape=None):
-    """The :class:`BenchmarkDataset` of ``name`` at ``size``."""
-    from .._classifier import SBNetClassifier
-
-    size = SIZES[size] if isinstance(size, str) else size
-    epochs = size.max_epochs if image_shape is None else size.image_epochs
-    dense = SBNetClassifier(**_DENSE_NETWORK, max_epochs=epochs)
-    network = dense if image_shape is None else SBNetClassifier(
-        **_MNIST_CIFAR_CNN, max_epochs=epochs, module__input_shape=tuple(image_shape))
-    return BenchmarkDataset(name, UAP_BUDGETS[name], image_shape, network, clone(dense))
-
+#: The seed of the hyperparameter search's runs; no final run uses it.
+SEARCH_SEED = 10_000
 
 # -- the methods ---------------------------------------------------------------------
 
 ERM = "erm"
-CEILING = "S-removed ceiling"
 #: What runs when no methods are named: the baselines and the first methods.
 #: The others are named with ``--methods`` (the adversarial D-BAT searches
 #: D_ood for every batch, ~8x ERM's cost; gradient diversity backpropagates
@@ -214,244 +145,20 @@ def _imported(path):
             from None
 
 
-def seeded(model, seed):
-    """``model`` with every ``random_state`` in it, nested ones too, set to ``seed``."""
-    names = [name for name in model.get_params(deep=True)
-             if name == "random_state" or name.endswith("__random_state")]
-    return model.set_params(**dict.fromkeys(names, seed))
+
+def _method_names(methods):
+    """``{name: spec}`` from a sequence of names or a mapping."""
+    if methods is None:
+        return {name: name for name in DEFAULT_METHODS}
+    if isinstance(methods, dict):
+        return dict(methods)
+    return {(spec if isinstance(spec, str) else _name_of(spec)): spec for spec in methods}
 
 
-# -- data ---------------------------------------------------------------------------
+def _name_of(spec):
+    return type(spec).__name__ if hasattr(spec, "fit") or hasattr(spec, "apply_to") \
+        else getattr(spec, "__name__", repr(spec))
 
-
-_SIZE = [StrOptions(set(SIZES)), BenchmarkSize]
-
-
-@validate_params(
-    {
-        "name": [StrOptions(set(DATASETS))],
-        "size": _SIZE,
-        "seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
-        "data_home": [str, os.PathLike, None],
-    },
-    prefer_skip_nested_validation=True,
-)
-def benchmark_data(name, size, seed, data_home=None):
-    """Training, side and test rows of one dataset for one seed.
-
-    Synthetic datasets draw ``n_train + n_side`` training rows of the
-    catalog dataset (with ``n_test`` test rows) and keep the last ``n_side``
-    as a reserve: ``X_ood`` is the reserve with its simple block S permuted
-    across rows (an oracle: it knows S), ``X_val`` the same rows with S
-    permuted by another permutation, labeled (``y_val``). Image datasets
-    reserve 20 % of every training source (``fetch_dominoes(holdout=0.2)``)
-    and pair the reserve at random (correlation 0.5): ``X_ood`` unlabeled
-    and, with its labels, ``X_val``, ``y_val``. Images must be cached: the
-    benchmark never downloads.
-
-    Parameters
-    ----------
-    name : str
-        A benchmark dataset (:data:`DATASETS`).
-    size : {'quick', 'default', 'full'} or BenchmarkSize
-    seed : int
-    data_home : str or path-like, default=None
-        Where the image sources are cached.
-
-    Returns
-    -------
-    data : Bunch
-        ``name``, ``X_train``, ``y_train``, ``X_test``, ``y_test``, ``blocks`` (S and
-        the rotation), ``image_shape``, ``side_data`` (the keywords a
-        method's fit may take: ``X_ood``, ``X_val``, ``y_val``,
-        ``simple_features``) and ``made_with`` (side information that the
-        side data carries beyond its name: ``{'unlabeled_ood':
-        'oracle_simple_block'}`` where ``X_ood`` was made with S).
-    """
-    from ..datasets import fetch_dominoes, load_dataset
-    from ..datasets._catalog import available_datasets
-    from ..utils._random import draw_seed
-    from ..utils._randomize import randomize_validated
-
-    size = SIZES[size] if isinstance(size, str) else size
-    dominoes = available_datasets()[name].dominoes
-    if dominoes is None:
-        data = load_dataset(name, n_train=size.n_train + size.n_side, n_test=size.n_test,
-                            n_features=size.n_features, random_state=seed)
-        X_train, X_side = data.X_train[:size.n_train], data.X_train[size.n_train:]
-        y_train, y_side = data.y_train[:size.n_train], data.y_train[size.n_train:]
-        permuted = partial(randomize_validated, X_side, data.simple_features, data.rotation,
-                           dtype=np.float32)
-        rng = np.random.RandomState(draw_seed(seed))
-        side = {"X_ood": permuted(rng.permutation(len(X_side))),
-                "X_val": permuted(np.random.RandomState(seed).permutation(len(X_side))),
-                "y_val": y_side, "simple_features": data}
-        return Bunch(name=name, X_train=X_train, y_train=y_train, X_test=data.X_test,
-                     y_test=data.y_test, blocks=data, image_shape=None, side_data=side,
-                     made_with={"unlabeled_ood": "oracle_simple_block"})
-    top, bottom, top_classes, bottom_classes = dominoes
-    fetch = partial(fetch_dominoes, top, bottom, top_classes=top_classes,
-                    bottom_classes=bottom_classes, holdout=0.2, data_home=data_home,
-                    download_if_missing=False, random_state=seed, verbose=0)
-    train, reserve, test = (fetch(), fetch(subset="holdout", correlation=0.5),
-                            fetch(subset="test"))
-    side = {"X_ood": reserve.data, "X_val": reserve.data, "y_val": reserve.target,
-            "simple_features": train}
-    return Bunch(name=name, X_train=train.data, y_train=train.target, X_test=test.data,
-                 y_test=test.target, blocks=train, image_shape=train.images.shape[1:],
-                 side_data=side, made_with={})
-
-
-# -- one cell -----------------------------------------------------------------------
-
-_warmed_up = False
-
-
-def _warm_up():
-    """Pay the one-off costs of a worker (imports, first autograd) outside the timings."""
-    global _warmed_up
-    if _warmed_up:
-        return
-    from .._classifier import SBNetClassifier
-    from ..datasets import make_lms
-
-    X, y = make_lms(64, 4, random_state=0)
-    net = SBNetClassifier(module__width=4, max_epochs=1, device="cpu", random_state=0)
-    _scores(net.fit(X, y), Bunch(X_train=X, y_train=y, X_test=X, y_test=y, blocks=[0]),
-            seed=0, n_repeats=1, eps=0.1)
-    _warmed_up = True
-
-
-def _scores(model, data, seed, n_repeats, eps):
-    from ..adversarial import UniversalPerturbation
-    from ..inspection import randomized_scores
-
-    table = randomized_scores(model, data.X_test, data.y_test, simple_features=data.blocks,
-                              metrics=("accuracy", "roc_auc"), n_repeats=n_repeats,
-                              random_state=seed)
-    scores = {}
-    for condition in table.index:
-        scores[f"{condition} accuracy"] = float(table.loc[condition, "accuracy_mean"])
-        scores[f"{condition} AUC"] = float(table.loc[condition, "roc_auc_mean"])
-    uap = UniversalPerturbation(model, eps=eps, random_state=seed).fit(
-        data.X_train[:ATTACK_ROWS], data.y_train[:ATTACK_ROWS])
-    scores["accuracy under UAP"] = float(model.score(uap.transform(data.X_test), data.y_test))
-    return scores
-
-
-def _near_chance(model, data):
-    """A warning when the training accuracy is within 0.05 of the majority class's share."""
-    accuracy = float(model.score(data.X_train, data.y_train))
-    chance = np.unique(data.y_train, return_counts=True)[1].max() / len(data.y_train)
-    if accuracy < chance + 0.05:
-        return accuracy, (f"training accuracy {accuracy:.3f} is near chance "
-                          f"({chance:.3f}, the majority class's share)")
-    return accuracy, ""
-
-
-def side_data_for(model, data):
-    """The side data of ``data`` that ``model``'s fit takes (its ``accepted_side_data()``)."""
-    from ..mitigation._side_data import accepted_side_data
-
-    accepted = accepted_side_data(model)
-    return {name: value for name, value in data.side_data.items() if name in accepted}
-
-
-def run_cell(dataset, method, seed, size, data_home=None, n_threads=None, factory=None):
-    """Fit ``method`` on ``dataset`` with ``seed``: its rows of the benchmark table.
-
-    ``factory`` is the method's ``(size, dataset) -> estimator`` (default:
-    :func:`method_factory` of ``method``). The model gets every side datum
-    of the dataset that its ``accepted_side_data()`` names, and every
-    ``random_state`` in it is ``seed``. The wall time is that of ``fit``,
-    after a one-off warm-up of the worker.
-
-    Returns
-    -------
-    rows : list of dict
-        One per model scored: the method's, and the selected member's for
-        an ensemble that selects one but predicts with several.
-    """
-    import torch
-
-    from ..mitigation import BaseNetworkEnsemble
-
-    if n_threads is not None:
-        torch.set_num_threads(n_threads)
-    size = SIZES[size] if isinstance(size, str) else size
-    data = benchmark_data(dataset, size, seed, data_home)
-    setting = benchmark_dataset(dataset, size, data.image_shape)
-    base = {"dataset": dataset, "method": method, "seed": seed}
-    _warm_up()
-    if method == CEILING:
-        from ..inspection import s_removed_control
-
-        start = time.perf_counter()
-        result = s_removed_control(seeded(clone(setting.network), seed), data.X_train,
-                                   data.y_train, data.X_test, data.y_test,
-                                   simple_features=data.blocks, n_repeats=size.n_repeats,
-                                   random_state=seed)
-        return [{**base, "row": "S removed", "selection": "",
-                 "wall time (s)": time.perf_counter() - start,
-                 "side information": "oracle_simple_block", "warning": "",
-                 "S^c accuracy (S removed)": result.ceiling["accuracy"],
-                 "S^c AUC (S removed)": result.ceiling["roc_auc"]}]
-    factory = method_factory(method) if factory is None else factory
-    model = seeded(clone(factory(size, setting)), seed)
-    start = time.perf_counter()
-    model.fit(data.X_train, data.y_train, **side_data_for(model, data))
-    seconds = time.perf_counter() - start
-    used = getattr(model, "side_information_", ("none",))
-    side = "+".join(data.made_with.get(info, info) for info in used)
-    train_accuracy, warning = _near_chance(model, data)
-    ensemble = isinstance(model, BaseNetworkEnsemble)
-    rows = [{**base, "row": "model", "selection": model.selection_ if ensemble else "",
-             "wall time (s)": seconds, "side information": side, "warning": warning,
-             "train accuracy": train_accuracy,
-             **_scores(model, data, seed, size.n_repeats, setting.eps)}]
-    if ensemble and model.selected_ is not None and len(model.predicting_estimators_) > 1:
-        member = model.selected_estimator_
-        member_accuracy, member_warning = _near_chance(member, data)
-        rows.append({**base, "row": "selected member", "selection": model.selection_,
-                     "wall time (s)": seconds, "side information": side,
-                     "warning": member_warning, "train accuracy": member_accuracy,
-                     **_scores(member, data, seed, size.n_repeats, setting.eps)})
-    return rows
-
-
-# -- the whole benchmark -----------------------------------------------------------------
-
-
-@dataclass
-class BenchmarkResult:
-    """What :func:`run_benchmark` measured.
-
-    Parameters
-    ----------
-    cells : pandas.DataFrame
-        One row per model scored per seed.
-    table : pandas.DataFrame
-        Mean and std over the seeds, per dataset, method and row.
-    notes : list of str, default=[]
-        Datasets skipped, and why.
-    warnings : list of str, default=[]
-        Cells whose training accuracy is near chance (within 0.05 of the
-        majority class's share): a model that did not learn at this size,
-        or a method whose fit leaves the training distribution.
-    seconds : float, default=0.0
-        Wall time of the whole benchmark.
-    figure : matplotlib.figure.Figure, default=None
-        S-randomized accuracy per method and dataset.
-    files : list of pathlib.Path, default=[]
-    """
-
-    cells: pd.DataFrame
-    table: pd.DataFrame
-    notes: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    seconds: float = 0.0
-    figure: object = None
-    files: list = field(default_factory=list)
 
 
 def _available(datasets, data_home):
@@ -474,123 +181,176 @@ def _available(datasets, data_home):
     return usable, notes
 
 
-def summarize(cells):
-    """Mean and std over the seeds of every score, per dataset, method and row."""
-    keys = ["dataset", "method", "row"]
-    texts = ["seed", "side information", "selection", "warning"]
-    grouped = cells.groupby(keys, sort=False)
-    numeric = cells.drop(columns=texts).groupby(keys, sort=False)
-    table = numeric.mean().add_suffix(" mean").join(numeric.std(ddof=0).add_suffix(" std"))
-    table["side information"] = grouped["side information"].first()
-    table["selection"] = grouped["selection"].first()
-    table["seeds"] = grouped["seed"].nunique()
-    table["seeds near chance"] = grouped["warning"].agg(lambda w: int((w != "").sum()))
-    return table
 
+@dataclass
+class BenchmarkResult:
+    """What :func:`run_benchmark` measured.
 
-_PRINTED = {
-    "standard accuracy": "acc.",
-    "S-randomized accuracy": "S-rand.",
-    "S^c-randomized accuracy": "S^c-rand.",
-    "accuracy under UAP": "UAP acc.",
-    "S^c accuracy (S removed)": "S removed",
-    "wall time (s)": "wall s",
-}
-#: Short names of the side information in the printed table.
-SIDE_CODES = {"none": "-", "unlabeled_ood": "U", "oracle_simple_block": "O",
-              "labeled_ood_selection": "Ls", "labeled_decorrelated_fit": "Lf"}
-
-
-def format_table(table):
-    """The summary as 'mean+-std' texts, accuracies only, for a 120-column terminal.
-
-    The full table, AUCs included, is ``table`` (and ``benchmark.csv``).
-    A selected member is listed under its method's row; the side
-    information is abbreviated as in :data:`SIDE_CODES`; ``!`` marks a row
-    with seeds whose model stayed near chance in training.
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        One row per final run and selection rule: the candidate the rule
+        chose, its validation score and its test scores.
+    table : pandas.DataFrame
+        Statistics over the seeds per dataset, knob value, method and rule.
+    search : pandas.DataFrame, default=None
+        One row per search run and rule: the setting's validation score
+        (empty without a search).
+    choices : pandas.DataFrame, default=None
+        The setting each rule chose per dataset, knob value and method.
+    budget : pandas.DataFrame, default=None
+        Per dataset and method: fits and fitting time, in the search and in
+        the final runs.
+    notes : list of str, default=[]
+        Datasets and knob values skipped, and why.
+    warnings : list of str, default=[]
+        Chosen candidates whose training accuracy is near chance (within
+        0.05 of the majority class's share).
+    seconds : float, default=0.0
+        Wall time of the whole benchmark.
+    figures : dict of str to matplotlib.figure.Figure, default={}
+        ``'benchmark.png'`` (S-randomized accuracy per rule) or, for a
+        sweep, ``'sweep.png'`` (S-randomized and worst-group accuracy along
+        the knob, selected by the first rule that is not an oracle).
+    files : list of pathlib.Path, default=[]
     """
-    frame = table.reset_index()
-    models = [method if row != "selected member" else "  selected member"
-              for method, row in zip(frame["method"], frame["row"])]
-    columns = {"dataset": frame["dataset"], "model": models}
-    for score, title in _PRINTED.items():
-        mean, std = frame[f"{score} mean"], frame[f"{score} std"]
-        digits = 1 if score.startswith("wall") else 3
-        columns[title] = ["" if np.isnan(m) else f"{m:.{digits}f}+-{s:.{digits}f}"
-                          for m, s in zip(mean, std)]
-    columns["side"] = ["+".join(SIDE_CODES.get(info, info) for info in side.split("+"))
-                       for side in frame["side information"]]
-    columns[""] = np.where(frame["seeds near chance"] > 0, "!", "")
-    printed = pd.DataFrame(columns).set_index(["dataset", "model"])
-    return printed
+
+    cells: pd.DataFrame
+    table: pd.DataFrame
+    search: pd.DataFrame = None
+    choices: pd.DataFrame = None
+    budget: pd.DataFrame = None
+    notes: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    seconds: float = 0.0
+    figures: dict = field(default_factory=dict)
+    files: list = field(default_factory=list)
+
+    @property
+    def figure(self):
+        """The benchmark's figure: ``'benchmark.png'``, or ``'sweep.png'`` for a sweep."""
+        return next(iter(self.figures.values()), None)
 
 
-def legend():
-    """The lines printed under :func:`format_table`'s table."""
-    codes = ", ".join(f"{code} {name}" for name, code in SIDE_CODES.items())
-    return [f"side information: {codes}.",
-            "! training accuracy near chance for some seeds (see 'warning' in cells.csv)."]
+def _check_sweep(sweep):
+    """``sweep`` as ``(knob, values)``, or None."""
+    if sweep is None:
+        return None
+    if len(sweep) != 1:
+        raise ValueError(f"A sweep varies one knob; got {sorted(sweep)}.")
+    (knob, values), = sweep.items()
+    values = sorted(set(float(v) if knob != "n_slabs" else int(v) for v in values))
+    for value in values:
+        check_knobs({knob: value})
+    return knob, values
 
 
-def _figure(table):
-    column = "S-randomized accuracy"
-    # Every model and every selected member, in the table's order (the
-    # ceiling has no S-randomized accuracy).
-    scored = table[table[f"{column} mean"].notna()].reset_index()
-    scored["model"] = [method if row == "model" else f"{method}\n(selected member)"
-                       for method, row in zip(scored["method"], scored["row"])]
-    order = list(dict.fromkeys(scored["model"]))
-    datasets = list(dict.fromkeys(scored["dataset"]))
-    means = scored.pivot(index="model", columns="dataset", values=f"{column} mean")
-    errors = scored.pivot(index="model", columns="dataset", values=f"{column} std")
-    return bar_figure(
-        means.loc[order, datasets], errors.loc[order, datasets],
-        ylabel="S-randomized accuracy", ylim=(0.3, 1.02), reference=0.5, rotation=30,
-        xlabel="",
-        title="Accuracy with the simple block S randomized (mean +- std over seeds)",
-        figsize=(max(8, 1.1 * len(order)), 4.2), legend_loc="upper left",
-    )
+def _check_rules(rules):
+    rules = list(SELECTION_RULES) if rules is None else list(rules)
+    unknown = [rule for rule in rules if rule not in SELECTION_RULES]
+    if unknown or not rules:
+        raise ValueError(f"Unknown selection rules {unknown}; the rules are "
+                         f"{list(SELECTION_RULES)}.")
+    return rules
 
 
-def _method_names(methods):
-    """``{name: spec}`` from a sequence of names or a mapping."""
-    if methods is None:
-        return {name: name for name in DEFAULT_METHODS}
-    if isinstance(methods, dict):
-        return dict(methods)
-    return {(spec if isinstance(spec, str) else _name_of(spec)): spec for spec in methods}
+def _points(datasets, sweep):
+    """The (dataset, knobs) pairs to run, and a note for each knob that does not apply."""
+    if sweep is None:
+        return [(dataset, {}) for dataset in datasets], []
+    knob, values = sweep
+    points, notes = [], []
+    for dataset in datasets:
+        if KNOBS[knob].applies_to(dataset):
+            points += [(dataset, {knob: value}) for value in values]
+        else:
+            notes.append(f"{dataset}: skipped, the knob {knob!r} does not apply to it "
+                         f"(it applies to {', '.join(KNOBS[knob].datasets)}).")
+    return points, notes
 
 
-def _name_of(spec):
-    return type(spec).__name__ if hasattr(spec, "fit") or hasattr(spec, "apply_to") \
-        else getattr(spec, "__name__", repr(spec))
+def _run(jobs, bar, parallel, threads, size, data_home, factories, **options):
+    """Run ``jobs`` (dataset, knobs, method, seed, draw, rules) and collect their rows."""
+    rows = []
+    calls = (delayed(run_cell)(dataset, method, seed, size, data_home, threads,
+                               factories.get(method), draw=draw, knobs=knobs, rules=rules,
+                               **options)
+             for dataset, knobs, method, seed, draw, rules in jobs)
+    for cell in parallel(calls):
+        rows.extend(cell)
+        if cell:
+            bar.set_postfix_str(f"{cell[0]['method']} on {cell[0]['dataset']}, "
+                                f"seed {cell[0]['seed']}")
+        bar.update()
+    return rows
+
+
+def _choose(search, keys, rules):
+    """The draw each rule chooses per key: the best validation score, ties to the first."""
+    choices = {}
+    for key, group in search.groupby([*keys, "rule"], sort=False, dropna=False):
+        best = group.sort_values(["validation score", "draw"], ascending=[False, True])
+        choices[key] = int(best["draw"].iloc[0])
+    return choices
+
+
+def _budget(search, cells):
+    """Fits and fitting seconds per dataset and method, in the search and the final runs."""
+    frames = []
+    for stage, frame in (("search", search), ("final", cells)):
+        if frame is None or frame.empty:
+            continue
+        fits = frame.drop_duplicates([c for c in frame if c in
+                                      ("dataset", *KNOBS, "method", "draw", "seed")])
+        frames.append(fits.groupby(["dataset", "method"], sort=False).agg(
+            **{f"{stage} fits": ("seed", "size"),
+               f"{stage} fit seconds": ("wall time (s)", "sum")}))
+    budget = pd.concat(frames, axis=1).fillna(0)
+    budget["fits"] = budget.filter(like=" fits").sum(axis=1).astype(int)
+    budget["fit seconds"] = budget.filter(like="fit seconds").sum(axis=1)
+    return budget
 
 
 @validate_params(
     {
         "methods": [list, tuple, dict, None],
         "datasets": [list, tuple, None],
-        "n_seeds": [Interval(Integral, 1, None, closed="left")],
+        "n_seeds": [Interval(Integral, 1, 10_000, closed="both")],
         "size": _SIZE,
+        "n_hparams": [Interval(Integral, 1, 10_000, closed="both")],
+        "hparam_seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
+        "rules": [list, tuple, None],
+        "sweep": [dict, None],
         "n_jobs": [Integral, None],
         "scheduler": [str, None],
         "data_home": [str, os.PathLike, None],
         "out": [str, os.PathLike, None],
+        "resume": ["boolean"],
+        "command": [str, None],
         "progress": ["boolean"],
     },
     prefer_skip_nested_validation=True,
 )
-def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_jobs=None,
-                  scheduler=None, data_home=None, out=None, progress=True):
-    """Score mitigation methods on the testbed's datasets, under the same seeding rule.
+def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_hparams=1,
+                  hparam_seed=0, rules=None, sweep=None, n_jobs=None, scheduler=None,
+                  data_home=None, out=None, resume=False, command=None, progress=True):
+    """Score mitigation methods on the testbed's datasets, under one protocol.
 
-    Every cell (method, dataset, seed) fits the method on the dataset's
-    training rows with the side data its ``accepted_side_data()`` names,
-    then scores it on standard, S-randomized and S^c-randomized test rows
-    (accuracy and AUC) and under a universal perturbation. The data, side
-    data and network initialization of a cell depend on its dataset, size
-    and seed only (see :func:`benchmark_data`), so a method that trains as
-    ERM does reproduces ERM's cells exactly.
+    Every run fits a method on a dataset's training rows with the side data
+    its ``accepted_side_data()`` names (but a labeled set it would use only
+    to choose a member: choosing is the rules' job). Every selection rule
+    (:data:`~sklearn_sb.experiments._selection.SELECTION_RULES`) that
+    applies to the dataset then chooses among the run's candidates (the
+    model and each member or head of an ensemble) on its own held-out rows.
+    With ``n_hparams > 1``, a search first fits ``n_hparams`` settings of
+    every method (setting 0 is the method's defaults, the others are drawn
+    from its declared distributions with ``hparam_seed``) on seed
+    ``SEARCH_SEED``, and each rule keeps the setting whose chosen candidate
+    scores best. The final runs fit each chosen setting on seeds 0 to
+    ``n_seeds - 1`` and score the candidate each rule chooses: standard,
+    S-randomized and S^c-randomized accuracy and AUC, worst-group accuracy,
+    expected calibration error, accuracy under a universal perturbation,
+    and, on synthetic data, the randomized accuracy of every coordinate.
 
     Read more in the :ref:`User Guide <benchmark>`.
 
@@ -607,19 +367,38 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_j
         Names of :data:`DATASETS`; None runs them all (those whose sources
         are not cached are skipped with a note).
     n_seeds : int, default=5
-        Seeds 0 to ``n_seeds - 1``.
-    size : {'quick', 'default', 'full'}, default='default'
+        Final runs on seeds 0 to ``n_seeds - 1``.
+    size : {'quick', 'default', 'full'} or BenchmarkSize, default='default'
+    n_hparams : int, default=1
+        Hyperparameter settings per method; 1 runs the defaults only.
+    hparam_seed : int, default=0
+        The seed of the settings drawn.
+    rules : sequence of str, default=None
+        Selection rules; None uses every rule that applies.
+    sweep : dict, default=None
+        One knob of :data:`KNOBS` and its values, such as
+        ``{'correlation': [0.9, 0.95, 1.0]}``: every dataset it applies to
+        runs at every value.
     n_jobs : int, default=None
-        Cells run at once (joblib); None uses every core.
+        Runs at once (joblib); None uses every core.
     scheduler : str, default=None
-        A Dask scheduler address: the cells run on that cluster.
+        A Dask scheduler address: the runs go to that cluster.
     data_home : str, default=None
         Where the image sources are cached.
     out : str or path-like, default=None
-        Folder for ``cells.csv``, ``benchmark.csv``, ``results.json`` and
-        ``benchmark.png``; written all at once or not at all.
+        Folder for ``results.json`` (the summary, every run's rows and the
+        provenance: package, git commit, machine, versions, date, command),
+        ``cells.csv``, ``search.csv``, ``benchmark.csv``, ``budget.csv`` and
+        the figures; written all at once or not at all.
+    resume : bool, default=False
+        Read the runs already in ``out``'s ``results.json`` and run only the
+        missing ones (keyed by dataset, knobs, method, setting and seed),
+        such as a method added since.
+    command : str, default=None
+        The command line recorded in the provenance; None records the
+        Python call.
     progress : bool, default=True
-        A progress bar over the cells, with the cell last finished.
+        A progress bar over the runs, with the run last finished.
 
     Returns
     -------
@@ -627,77 +406,180 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_j
 
     Examples
     --------
-    >>> from sklearn_sb import SBNetClassifier
     >>> from sklearn_sb.experiments import run_benchmark
     >>> def wide_erm(size, dataset):
     ...     return dataset.network.set_params(module__width=200)
-    >>> result = run_benchmark({"erm": "erm", "wide": wide_erm}, ["lms5"], n_seeds=1,
+    >>> result = run_benchmark({"erm": "erm", "wide": wide_erm}, ["lms5"], n_seeds=2,
     ...                        size="quick", n_jobs=1, progress=False)  # doctest: +SKIP
     >>> result.table["S-randomized accuracy mean"]  # doctest: +SKIP
     """
+    from ._provenance import provenance
+
     names = _method_names(methods)
     factories = {name: method_factory(spec) for name, spec in names.items()}
     unknown = [name for name in ([] if datasets is None else datasets) if name not in DATASETS]
     if unknown:
         raise ValueError(f"Unknown benchmark datasets {unknown}; the datasets are "
                          f"{list(DATASETS)}.")
+    rules, sweep = _check_rules(rules), _check_sweep(sweep)
+    size_name = size if isinstance(size, str) else size.name
+    settings = {"size": size_name, "n_hparams": n_hparams, "hparam_seed": hparam_seed,
+                "rules": rules}
+    previous = _previous_runs(out, settings) if resume else {"cells": [], "search": []}
     datasets, notes = _available(list(DATASETS) if datasets is None else list(datasets),
                                  data_home)
-    jobs = [(dataset, method, seed) for dataset in datasets
-            for method in [*factories, CEILING] for seed in range(n_seeds)]
+    points, skipped = _points(datasets, sweep)
+    notes += skipped
     n_workers = os.cpu_count() if n_jobs is None or n_jobs < 0 else n_jobs
     threads = max(1, os.cpu_count() // max(1, n_workers)) if scheduler is None else 1
+    methods = list(factories)
+    options = dict(n_draws=n_hparams, hparam_seed=hparam_seed)
     start = time.perf_counter()
-    with _backend(scheduler), tqdm(total=len(jobs), desc="benchmark", unit="cell",
+    with _backend(scheduler), tqdm(total=0, desc="benchmark", unit="run",
                                    disable=not progress) as bar:
         parallel = Parallel(n_jobs=n_workers if scheduler is None else -1,
                             return_as="generator_unordered")
-        rows = []
-        for cell in parallel(delayed(run_cell)(dataset, method, seed, size, data_home, threads,
-                                               factories.get(method))
-                             for dataset, method, seed in jobs):
-            rows.extend(cell)
-            bar.set_postfix_str(f"{cell[0]['method']} on {cell[0]['dataset']}, "
-                                f"seed {cell[0]['seed']}")
-            bar.update()
-    cells = pd.DataFrame(rows).sort_values(["dataset", "method", "row", "seed"],
-                                           key=_order(datasets, list(factories)))
-    cells = cells.reset_index(drop=True)
+        search_jobs = [(dataset, knobs, method, SEARCH_SEED, draw, rules)
+                       for dataset, knobs in points for method in methods
+                       for draw in range(n_hparams)] if n_hparams > 1 else []
+        search_rows, search_jobs = _reused(previous["search"], search_jobs)
+        bar.total += len(search_jobs) + len(points) * len(methods) * n_seeds
+        bar.refresh()
+        search_rows += _run(search_jobs, bar, parallel, threads, size, data_home, factories,
+                            search=True, **options)
+        search = pd.DataFrame(search_rows)
+        keys = ["dataset", *[knob for knob in KNOBS if sweep and knob == sweep[0]], "method"]
+        choices = _choose(search, keys, rules) if n_hparams > 1 else {}
+        final_jobs = []
+        for dataset, knobs in points:
+            for method in [*methods, CEILING]:
+                key = (dataset, *knobs.values(), method)
+                draws = {}
+                for rule in rules:
+                    draws.setdefault(choices.get((*key, rule), 0), []).append(rule)
+                for seed in range(n_seeds):
+                    final_jobs += [(dataset, knobs, method, seed, draw, chosen)
+                                   for draw, chosen in draws.items()]
+        rows, final_jobs = _reused(previous["cells"], final_jobs)
+        bar.total = bar.n + len(final_jobs)
+        bar.refresh()
+        rows += _run(final_jobs, bar, parallel, threads, size, data_home, factories,
+                     **options)
+    cells = _ordered(pd.DataFrame(rows), datasets, methods, rules)
     table = summarize(cells)
     warned = cells[cells["warning"] != ""]
     result = BenchmarkResult(
-        cells=cells, table=table, notes=notes,
+        cells=cells, table=table, search=search, budget=_budget(search, cells),
+        choices=pd.DataFrame([(*key, draw) for key, draw in choices.items()],
+                             columns=[*keys, "rule", "draw"]),
+        notes=notes,
         warnings=[f"{d} / {m} ({r}), seed {s}: {w}" for d, m, r, s, w in
-                  warned[["dataset", "method", "row", "seed", "warning"]].itertuples(index=False)],
-        seconds=time.perf_counter() - start, figure=_figure(table))
+                  warned[["dataset", "method", "rule", "seed", "warning"]].itertuples(
+                      index=False)],
+        seconds=time.perf_counter() - start)
+    if sweep is None:
+        result.figures["benchmark.png"] = figure(table, rules)
+    else:
+        shown = next((rule for rule in rules if not SELECTION_RULES[rule].upper_bound),
+                     rules[0])
+        result.figures["sweep.png"] = sweep_figure(table, sweep[0], shown)
     if result.warnings:
         warnings.warn(
-            f"{len(result.warnings)} cell(s) have a training accuracy near chance, e.g. "
-            f"{result.warnings[0]}; see BenchmarkResult.warnings.", UserWarning, stacklevel=3)
+            f"{len(result.warnings)} chosen model(s) have a training accuracy near chance, "
+            f"e.g. {result.warnings[0]}; see BenchmarkResult.warnings.", UserWarning,
+            stacklevel=3)
     if out is not None:
-        summary = {"experiment": "benchmark", "methods": list(factories),
+        summary = {"experiment": "benchmark", **settings, "methods": methods,
                    "datasets": datasets, "n_seeds": n_seeds,
-                   "size": size if isinstance(size, str) else size.name,
+                   "sweep": None if sweep is None else {sweep[0]: sweep[1]},
                    "seconds": result.seconds, "notes": notes, "warnings": result.warnings,
-                   "table": json.loads(table.reset_index().to_json(orient="records"))}
+                   "provenance": provenance(command),
+                   "table": _records(table.reset_index()),
+                   "budget": _records(result.budget.reset_index()),
+                   "cells": _records(cells), "search": _records(search)}
         result.files = write_results(
-            out, summary, tables={"cells.csv": cells, "benchmark.csv": table},
-            figures={"benchmark.png": result.figure}, tables_without_index={"cells.csv"},
+            out, summary, tables={"cells.csv": cells, "search.csv": search,
+                                  "benchmark.csv": table, "budget.csv": result.budget},
+            figures=result.figures, tables_without_index={"cells.csv", "search.csv"},
             dpi=120)
     return result
 
 
-def _order(datasets, methods):
+def _records(frame):
+    """A table as JSON records (NaN written as null)."""
+    return json.loads(frame.to_json(orient="records"))
+
+
+def _run_key(row):
+    """What identifies a run: dataset, knob values, method, setting and seed."""
+    return (row["dataset"], *(row.get(knob) for knob in KNOBS), row["method"],
+            int(row["draw"]), int(row["seed"]))
+
+
+def _job_key(job):
+    dataset, knobs, method, seed, draw, _ = job
+    return (dataset, *(knobs.get(knob) for knob in KNOBS), method, draw, seed)
+
+
+def _reused(previous, jobs):
+    """The previous rows of the ``jobs`` already run, and the jobs left to run.
+
+    A run gives a row for every rule it was asked for that applies to its
+    data; with the same settings and rules, a run found once is complete.
+    """
+    done = {}
+    for row in previous:
+        done.setdefault(_run_key(row), []).append(row)
+    rows, left = [], []
+    for job in jobs:
+        found = done.get(_job_key(job))
+        if found is None:
+            left.append(job)
+        else:
+            rows += [row for row in found if job[2] == CEILING or row["rule"] in job[5]]
+    return rows, left
+
+
+def _previous_runs(out, settings):
+    """The rows of ``out``'s earlier benchmark, which must have had the same settings."""
+    if out is None:
+        raise ValueError("resume=True reads the runs of an earlier benchmark in out: "
+                         "give out.")
+    path = os.path.join(out, "results.json")
+    if not os.path.exists(path):
+        return {"cells": [], "search": []}
+    with open(path, encoding="utf-8") as file:
+        earlier = json.load(file)
+    if earlier.get("experiment") != "benchmark":
+        raise ValueError(f"{path} is not the output of a benchmark; cannot resume from it.")
+    different = {key: (earlier.get(key), value) for key, value in settings.items()
+                 if earlier.get(key) != value}
+    if different:
+        described = ", ".join(f"{key} {old!r} there, {new!r} now"
+                              for key, (old, new) in different.items())
+        raise ValueError(f"Cannot resume the benchmark in {out}: its runs had other "
+                         f"settings ({described}). Use another out, or the same settings.")
+    knob_names = set(KNOBS)
+
+    def restored(row):
+        # JSON has no NaN: a missing score was written as null.
+        return {key: (np.nan if value is None and key not in knob_names else value)
+                for key, value in row.items()}
+
+    return {"cells": [restored(row) for row in earlier.get("cells", [])],
+            "search": [restored(row) for row in earlier.get("search", [])]}
+
+
+def _ordered(cells, datasets, methods, rules):
     ranks = {"dataset": {d: i for i, d in enumerate(datasets)},
              "method": {m: i for i, m in enumerate([*methods, CEILING])},
-             "row": {"model": 0, "selected member": 1, "S removed": 2}}
+             "rule": {r: i for i, r in enumerate(["", *rules])}}
 
     def key(column):
-        if column.name in ranks:
-            return column.map(ranks[column.name])
-        return column
+        return column.map(ranks[column.name]) if column.name in ranks else column
 
-    return key
+    order = ["dataset", *[knob for knob in KNOBS if knob in cells], "method", "rule", "seed"]
+    return cells.sort_values(order, key=key).reset_index(drop=True)
 
 
 def _backend(scheduler):

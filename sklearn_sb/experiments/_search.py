@@ -121,7 +121,7 @@ def hyperparameter_draws(model, n_draws, *, random_state=0):
     Examples
     --------
     >>> from sklearn_sb import SBNetClassifier
-    >>> from sklearn_sb.experiments._search import hyperparameter_draws
+    >>> from sklearn_sb.experiments import hyperparameter_draws
     >>> from sklearn_sb.mitigation import DBATClassifier
     >>> model = DBATClassifier(SBNetClassifier())
     >>> draws = hyperparameter_draws(model, 3, random_state=0)
@@ -186,6 +186,7 @@ def describe_distribution(distribution):
     return f"{name} [{low:g}, {high:g}]"
 
 
+@validate_params({}, prefer_skip_nested_validation=True)
 def hyperparameter_table():
     """The hyperparameters the search draws, for ERM and every registered method.
 
@@ -202,7 +203,7 @@ def hyperparameter_table():
 
     Examples
     --------
-    >>> from sklearn_sb.experiments._search import hyperparameter_table
+    >>> from sklearn_sb.experiments import hyperparameter_table
     >>> table = hyperparameter_table().set_index(["method", "parameter"])
     >>> table.loc[("d-bat", "alpha"), "distribution"]
     'log-uniform [0.01, 10]'

@@ -83,7 +83,7 @@ def bootstrap_interval(values, *, confidence=0.95, n_resamples=10_000, random_st
 
     Examples
     --------
-    >>> from sklearn_sb.experiments._statistics import bootstrap_interval
+    >>> from sklearn_sb.experiments import bootstrap_interval
     >>> low, high = bootstrap_interval([0.91, 0.93, 0.92, 0.95, 0.94])
     >>> bool(low < 0.93 < high)
     True
@@ -122,7 +122,7 @@ def seed_statistics(values, *, confidence=0.95, n_resamples=10_000, random_state
 
     Examples
     --------
-    >>> from sklearn_sb.experiments._statistics import seed_statistics
+    >>> from sklearn_sb.experiments import seed_statistics
     >>> stats = seed_statistics([0.90, 0.92, 0.94])
     >>> round(stats["mean"], 2), round(stats["standard error"], 4), stats["seeds"]
     (0.92, 0.0115, 3)
@@ -162,7 +162,7 @@ def paired_difference(values, baseline, *, confidence=0.95, n_resamples=10_000, 
 
     Examples
     --------
-    >>> from sklearn_sb.experiments._statistics import paired_difference
+    >>> from sklearn_sb.experiments import paired_difference
     >>> stats = paired_difference([0.95, 0.97, 0.96], [0.90, 0.93, 0.91])
     >>> round(stats["mean"], 2), bool(stats["ci low"] > 0)
     (0.05, True)
