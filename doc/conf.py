@@ -23,7 +23,8 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "generated/side_data_table.rst", "auto_examples/*.ipynb", "auto_examples/*.py",
+exclude_patterns = ["_build", "generated/side_data_table.rst", "generated/results/index.rst",
+                    "auto_examples/*.ipynb", "auto_examples/*.py",
                     "auto_examples/*.zip", "auto_examples/*.md5", "sg_execution_times.rst"]
 html_theme = "pydata_sphinx_theme"
 html_title = "sklearn-sb"
@@ -78,8 +79,18 @@ def write_side_data_table(app):
         file.write("\n".join(lines) + "\n")
 
 
+def generate_results_pages(app):
+    """``generated/results/``: a page per dataset family from every ``results/*/results.json``."""
+    from sklearn_sb.experiments._results_page import write_results_pages
+
+    write_results_pages(os.path.join(os.path.dirname(app.srcdir), "results"),
+                        os.path.join(app.srcdir, "generated", "results"),
+                        index_relative_to=app.srcdir)
+
+
 def setup(app):
     app.connect("builder-inited", write_side_data_table)
+    app.connect("builder-inited", generate_results_pages)
 
 
 sphinx_gallery_conf = {
