@@ -23,7 +23,8 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "generated/side_data_table.rst", "generated/results/index.rst",
+exclude_patterns = ["_build", "generated/side_data_table.rst",
+                    "generated/hyperparameter_table.rst", "generated/results/index.rst",
                     "auto_examples/*.ipynb", "auto_examples/*.py",
                     "auto_examples/*.zip", "auto_examples/*.md5", "sg_execution_times.rst"]
 html_theme = "pydata_sphinx_theme"
@@ -79,6 +80,22 @@ def write_side_data_table(app):
         file.write("\n".join(lines) + "\n")
 
 
+def write_hyperparameter_table(app):
+    """``generated/hyperparameter_table.rst``: the search's declared distributions."""
+    from sklearn_sb.experiments import hyperparameter_table
+
+    lines = [".. list-table::", "   :header-rows: 1", "   :widths: 22 22 22 34", "",
+             "   * - method", "     - class", "     - hyperparameter", "     - distribution"]
+    for row in hyperparameter_table().to_dict("records"):
+        parameter = f"``{row['parameter']}``" if row["parameter"] else "(none declared)"
+        lines += [f"   * - ``{row['method']}``", f"     - ``{row['class']}``",
+                  f"     - {parameter}", f"     - {row['distribution']}"]
+    target = os.path.join(app.srcdir, "generated", "hyperparameter_table.rst")
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "w") as file:
+        file.write("\n".join(lines) + "\n")
+
+
 def generate_results_pages(app):
     """``generated/results/``: a page per dataset family from every ``results/*/results.json``."""
     from sklearn_sb.experiments._results_page import write_results_pages
@@ -90,6 +107,7 @@ def generate_results_pages(app):
 
 def setup(app):
     app.connect("builder-inited", write_side_data_table)
+    app.connect("builder-inited", write_hyperparameter_table)
     app.connect("builder-inited", generate_results_pages)
 
 

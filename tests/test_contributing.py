@@ -1,5 +1,6 @@
 """The example method of doc/contributing.rst, taken from the page's text, runs as it says."""
 
+import json
 import re
 import shlex
 import sys
@@ -62,4 +63,10 @@ def test_the_example_method_runs_from_python(example, capsys):
     methods = set(table.index.get_level_values("method"))
     assert {"erm", "input-grad-penalty"} <= methods
     # The penalty is a training method: labels only.
-    assert table.loc[("lms5", "input-grad-penalty", "model"), "side information"] == "none"
+    assert table.loc[("lms5", "input-grad-penalty", "in-distribution-validation"),
+                     "side information"] == "none"
+    # Its declared strength is searched, on a log scale within its bounds.
+    search = namespace["result"].search.query("method == 'input-grad-penalty'")
+    strengths = [json.loads(setting).get("method__strength")
+                 for setting in search["hyperparameters"]]
+    assert strengths[0] is None and all(0.01 <= value <= 1 for value in strengths[1:])
