@@ -152,8 +152,16 @@ def _list_benchmark():
         print(f"  {size.name}: {size.n_train:,} train / {size.n_side:,} side / "
               f"{size.n_test:,} test rows in {size.n_features} dimensions, "
               f"{size.max_epochs} epochs (images: {size.image_epochs})")
+    from .experiments._benchmark import KNOBS
+    from .experiments._selection import SELECTION_RULES
+
+    print(textwrap.fill("selection rules: " + ", ".join(SELECTION_RULES)
+                        + " (the oracle is an upper bound)", 117, initial_indent="  ",
+                        subsequent_indent="    "))
+    print(textwrap.fill("sweep knobs: " + ", ".join(KNOBS), 117, initial_indent="  ",
+                        subsequent_indent="    "))
     print("\nRun it with: sklearn-sb benchmark [--methods M ...] [--import MODULE] "
-          "[--quick | --full]")
+          "[--quick | --full] [--n-hparams N] [--sweep KNOB=V1,V2,...]")
 
 
 def _reproduce(args):

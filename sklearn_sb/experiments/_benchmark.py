@@ -31,7 +31,7 @@ from joblib import Parallel, delayed
 from tqdm.auto import tqdm
 
 from ..utils._param_validation import HasMethods, Interval, StrOptions, validate_params
-from ._benchmark_cell import CEILING, run_cell, seeded, side_data_for
+from ._benchmark_cell import CEILING, DIVERGED, run_cell, seeded, side_data_for
 from ._benchmark_data import (
     _SIZE,
     DATASETS,
@@ -204,8 +204,9 @@ class BenchmarkResult:
     notes : list of str, default=[]
         Datasets and knob values skipped, and why.
     warnings : list of str, default=[]
-        Chosen candidates whose training accuracy is near chance (within
-        0.05 of the majority class's share).
+        Final runs whose training diverged, or whose chosen candidate's
+        training accuracy is near chance (within 0.05 of the majority
+        class's share).
     seconds : float, default=0.0
         Wall time of the whole benchmark.
     figures : dict of str to matplotlib.figure.Figure, default={}
@@ -465,6 +466,14 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_h
         bar.refresh()
         rows += _run(final_jobs, bar, parallel, threads, size, data_home, factories,
                      **options)
+    if not search.empty:
+        diverged = search[search["warning"].str.startswith(DIVERGED)].drop_duplicates(
+            ["dataset", *[k for k in KNOBS if k in search], "method", "draw"])
+        if len(diverged):
+            notes.append(f"{len(diverged)} search runs diverged (no rule chooses them): "
+                         + ", ".join(f"{m} setting {d}" for m, d in
+                                     diverged[["method", "draw"]].itertuples(index=False))
+                         + ".")
     cells = _ordered(pd.DataFrame(rows), datasets, methods, rules)
     table = summarize(cells)
     warned = cells[cells["warning"] != ""]
@@ -485,9 +494,9 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_h
         result.figures["sweep.png"] = sweep_figure(table, sweep[0], shown)
     if result.warnings:
         warnings.warn(
-            f"{len(result.warnings)} chosen model(s) have a training accuracy near chance, "
-            f"e.g. {result.warnings[0]}; see BenchmarkResult.warnings.", UserWarning,
-            stacklevel=3)
+            f"{len(result.warnings)} chosen model(s) have a training accuracy near chance or "
+            f"diverged, e.g. {result.warnings[0]}; see BenchmarkResult.warnings.",
+            UserWarning, stacklevel=3)
     if out is not None:
         summary = {"experiment": "benchmark", **settings, "methods": methods,
                    "datasets": datasets, "n_seeds": n_seeds,

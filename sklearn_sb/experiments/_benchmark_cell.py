@@ -20,6 +20,13 @@ from ._selection import SELECTION_RULES, candidates
 CEILING = "S-removed ceiling"
 #: Within this of the majority class's share, a training accuracy is near chance.
 NEAR_CHANCE = 0.05
+#: The warning of a run whose training diverged.
+DIVERGED = "training diverged"
+#: The test scores of every final run (synthetic runs add one per coordinate).
+SCORES = ("standard accuracy", "standard AUC", "S-randomized accuracy", "S-randomized AUC",
+          "S^c-randomized accuracy", "S^c-randomized AUC", "worst-group accuracy", "ECE",
+          "S-randomized worst-group accuracy", "S-randomized worst-group ECE",
+          "accuracy under UAP")
 
 _warmed_up = False
 
@@ -130,7 +137,9 @@ def run_cell(dataset, method, seed, size, data_home=None, n_threads=None, factor
     rows : list of dict
         One per selection rule of ``rules`` (default: all) that applies to
         the dataset: the candidate it chose, its validation score and, unless
-        ``search``, its test scores.
+        ``search``, its test scores. A run whose training diverges (a drawn
+        setting may) gives rows without a candidate or scores, whose warning
+        starts with ``'training diverged'``.
     """
     import torch
 
@@ -150,8 +159,20 @@ def run_cell(dataset, method, seed, size, data_home=None, n_threads=None, factor
     model = seeded(clone(factory(size, setting)), seed)
     hyperparameters = hyperparameter_draws(model, n_draws, random_state=hparam_seed)[draw]
     model.set_params(**hyperparameters)
+    applied = [SELECTION_RULES[name] for name in (SELECTION_RULES if rules is None else rules)
+               if SELECTION_RULES[name].applies_to(data.selection_sets)]
+    base.update(draw=draw, hyperparameters=json.dumps(hyperparameters, sort_keys=True))
     start = time.perf_counter()
-    model.fit(data.X_train, data.y_train, **side_data_for(model, data))
+    try:
+        model.fit(data.X_train, data.y_train, **side_data_for(model, data))
+    except FloatingPointError as error:
+        # A drawn setting may diverge: the run has no model and no score, and
+        # no rule can choose it; the benchmark goes on.
+        return [{**base, "rule": rule.name, "candidate": "", "validation score": np.nan,
+                 "wall time (s)": time.perf_counter() - start, "side information": "",
+                 "train accuracy": np.nan, "warning": f"{DIVERGED}: {error}",
+                 **({} if search else dict.fromkeys(SCORES, np.nan))}
+                for rule in applied]
     seconds = time.perf_counter() - start
     used = [data.made_with.get(info, info)
             for info in getattr(model, "side_information_", ("none",))]
@@ -162,17 +183,12 @@ def run_cell(dataset, method, seed, size, data_home=None, n_threads=None, factor
     # everywhere, and may beat a member that learned S on decorrelated rows).
     usable = [i for i, (_, warning) in enumerate(trained) if not warning] or list(range(len(found)))
     rows, scored = [], {}
-    for name in (SELECTION_RULES if rules is None else rules):
-        rule = SELECTION_RULES[name]
-        if not rule.applies_to(data.selection_sets):
-            continue
+    for rule in applied:
         index, validation = rule.choose([found[i] for i in usable], data.selection_sets)
         chosen = usable[index]
         information = [info for info in [*used, rule.side_information] if info != "none"]
-        row = {**base, "rule": name, "draw": draw,
-               "hyperparameters": json.dumps(hyperparameters, sort_keys=True),
-               "candidate": found[chosen][0], "validation score": validation,
-               "wall time (s)": seconds,
+        row = {**base, "rule": rule.name, "candidate": found[chosen][0],
+               "validation score": validation, "wall time (s)": seconds,
                "side information": "+".join(dict.fromkeys(information)) or "none",
                "train accuracy": trained[chosen][0], "warning": trained[chosen][1]}
         if not search:

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from ._benchmark_cell import CEILING
+from ._benchmark_cell import CEILING, DIVERGED
 from ._benchmark_data import KNOBS
 from ._figures import bar_figure
 from ._statistics import paired_difference, seed_statistics
@@ -57,8 +57,10 @@ def summarize(cells, *, random_state=0):
         row["side information"] = group["side information"].iloc[0]
         row["hyperparameters"] = group["hyperparameters"].iloc[0]
         row["candidates"] = ", ".join(sorted(set(group["candidate"])))
+        diverged = group["warning"].str.startswith(DIVERGED)
         row["seeds"] = group["seed"].nunique()
-        row["seeds near chance"] = int((group["warning"] != "").sum())
+        row["seeds diverged"] = int(diverged.sum())
+        row["seeds near chance"] = int(((group["warning"] != "") & ~diverged).sum())
         rows.append(row)
     return pd.DataFrame(rows).set_index(keys)
 
@@ -75,10 +77,12 @@ def _paired_with_erm(cells, keys, key, group, random_state):
     paired = group.merge(erm, on="seed", suffixes=("", " erm"))
     result = {}
     for score in PAIRED_SCORES:
-        if paired.empty or paired[score].isna().all():
+        # Seeds where either run has no score (diverged, or no minority group).
+        both = paired[[score, f"{score} erm"]].dropna() if score in paired else paired[[]]
+        if both.empty:
             continue
-        stats = paired_difference(paired[score].to_numpy(float),
-                                  paired[f"{score} erm"].to_numpy(float),
+        stats = paired_difference(both[score].to_numpy(float),
+                                  both[f"{score} erm"].to_numpy(float),
                                   random_state=random_state)
         result.update({f"{score} vs ERM {name}": stats[name]
                        for name in ("mean", "ci low", "ci high")})
@@ -113,7 +117,8 @@ def format_table(table):
     minority groups, else of the S-randomized test rows), the paired difference of S-randomized accuracy
     with ERM's, the side information (:data:`SIDE_CODES`) and the rule
     (:data:`RULE_CODES`; ``*`` marks the oracle, an upper bound). ``!``
-    marks a row with seeds whose model stayed near chance in training.
+    marks a row with seeds whose model stayed near chance in training or
+    whose training diverged.
     The full table is ``table`` (and ``benchmark.csv``).
     """
     frame = table.reset_index()
@@ -139,7 +144,8 @@ def format_table(table):
             for m in frame["S-randomized accuracy vs ERM mean"]]
     columns["side"] = ["+".join(SIDE_CODES.get(info, info) for info in side.split("+"))
                        for side in frame["side information"]]
-    columns[""] = np.where(frame["seeds near chance"] > 0, "!", "")
+    columns[""] = np.where((frame["seeds near chance"] > 0) | (frame["seeds diverged"] > 0),
+                           "!", "")
     return pd.DataFrame(columns).set_index([*keys, "rule"])
 
 
@@ -153,7 +159,8 @@ def legend():
             "S-randomized test rows.",
             "vs ERM: mean paired difference of S-randomized accuracy with ERM's, same rule "
             "and seeds.",
-            "! training accuracy near chance for some seeds (see 'warning' in cells.csv).",
+            "! training accuracy near chance, or training diverged, for some seeds (see "
+            "'warning' in cells.csv).",
             "AUCs, calibration (ECE), intervals and every coordinate's randomized accuracy: "
             "benchmark.csv."]
 
@@ -165,6 +172,11 @@ def figure(table, rules):
     column = "S-randomized accuracy"
     scored = table[table[f"{column} mean"].notna()].reset_index()
     rules = [rule for rule in rules if rule in set(scored["rule"])]
+    if not rules:
+        fig, ax = plt.subplots(figsize=(6, 1.5))
+        ax.text(0.5, 0.5, "No run has a score (every run diverged).", ha="center")
+        ax.set_axis_off()
+        return fig
     methods = list(dict.fromkeys(scored["method"]))
     datasets = list(dict.fromkeys(scored["dataset"]))
     fig, axes = plt.subplots(len(rules), 1, squeeze=False, sharex=True,

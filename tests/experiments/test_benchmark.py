@@ -337,6 +337,42 @@ def test_a_search_draws_settings_each_rule_keeps_its_best_and_the_seeds_rerun_it
     assert budget["fits"] == 3 + 2 * n_chosen and budget["fit seconds"] > 0
 
 
+class Explodes(TrainingMethod):
+    """Trains as ERM, or makes the loss NaN: a setting that diverges."""
+
+    hyperparameters = {"explode": [False, True]}
+
+    def __init__(self, explode=False):
+        self.explode = explode
+
+    def adjust_loss(self, net, X, y, y_pred, loss):
+        return loss * float("nan") if self.explode else loss
+
+
+def test_a_setting_that_diverges_is_recorded_never_chosen_and_the_run_goes_on():
+    result = run_benchmark({"explodes": Explodes()}, ["lms5"], n_seeds=1, size=TINY,
+                           n_hparams=4, hparam_seed=2, n_jobs=1, progress=False)
+    search = result.search.drop_duplicates("draw").set_index("draw")
+    exploding = [draw for draw in search.index
+                 if json.loads(search.loc[draw, "hyperparameters"]).get("method__explode")]
+    assert exploding, "the seed must draw an exploding setting"
+    assert search.loc[exploding, "validation score"].isna().all()
+    assert search.loc[exploding, "warning"].str.startswith("training diverged").all()
+    assert not set(result.choices["draw"]) & set(exploding)
+    assert any("search runs diverged" in note for note in result.notes)
+    assert result.cells.query("method == 'explodes'")["S-randomized accuracy"].notna().all()
+
+
+def test_a_final_run_that_diverges_is_flagged_and_left_out_of_the_statistics():
+    with pytest.warns(UserWarning, match="diverged"):
+        result = run_benchmark({"explodes": Explodes(explode=True)}, ["lms5"], n_seeds=2,
+                               size=TINY, n_jobs=1, progress=False)
+    row = result.table.loc[("lms5", "explodes", "in-distribution-validation")]
+    assert row["seeds diverged"] == 2 and row["seeds"] == 2
+    assert np.isnan(row["S-randomized accuracy mean"])
+    assert format_table(result.table).loc[("lms5", "explodes", "in-dist."), ""] == "!"
+
+
 def test_one_setting_runs_the_defaults_without_a_search():
     result = run_benchmark(["erm"], ["lms5"], n_seeds=1, size=TINY, n_jobs=1,
                            progress=False)
