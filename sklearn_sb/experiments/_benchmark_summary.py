@@ -144,8 +144,8 @@ def format_table(table):
             for m in frame["S-randomized accuracy vs ERM mean"]]
     columns["side"] = ["+".join(SIDE_CODES.get(info, info) for info in side.split("+"))
                        for side in frame["side information"]]
-    columns[""] = np.where((frame["seeds near chance"] > 0) | (frame["seeds diverged"] > 0),
-                           "!", "")
+    flagged = frame["seeds near chance"] + frame.get("seeds diverged", 0)
+    columns[""] = np.where(flagged > 0, "!", "")
     return pd.DataFrame(columns).set_index([*keys, "rule"])
 
 
