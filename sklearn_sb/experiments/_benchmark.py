@@ -388,7 +388,8 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_h
         Where the image sources are cached.
     out : str or path-like, default=None
         Folder for ``results.json`` (the summary, every run's rows and the
-        provenance: package, git commit, machine, versions, date, command),
+        provenance: package, git commit and machine as the run starts,
+        versions, the date it ends, the command),
         ``cells.csv``, ``search.csv``, ``benchmark.csv``, ``budget.csv`` and
         the figures; written all at once or not at all.
     resume : bool, default=False
@@ -414,8 +415,10 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_h
     ...                        size="quick", n_jobs=1, progress=False)  # doctest: +SKIP
     >>> result.table["S-randomized accuracy mean"]  # doctest: +SKIP
     """
-    from ._provenance import provenance
+    from ._provenance import provenance, utc_date
 
+    # What ran is the code of the checkout as the run starts.
+    record = provenance(command)
     names = _method_names(methods)
     factories = {name: method_factory(spec) for name, spec in names.items()}
     unknown = [name for name in ([] if datasets is None else datasets) if name not in DATASETS]
@@ -502,7 +505,7 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_h
                    "datasets": datasets, "n_seeds": n_seeds,
                    "sweep": None if sweep is None else {sweep[0]: sweep[1]},
                    "seconds": result.seconds, "notes": notes, "warnings": result.warnings,
-                   "provenance": provenance(command),
+                   "provenance": {**record, "date": utc_date()},
                    "table": _records(table.reset_index()),
                    "budget": _records(result.budget.reset_index()),
                    "cells": _records(cells), "search": _records(search)}

@@ -47,9 +47,14 @@ def provenance(command=None):
         "versions": {"python": platform.python_version(), "torch": torch.__version__,
                      "numpy": numpy.__version__, "scikit-learn": sklearn.__version__,
                      "skorch": skorch.__version__},
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": utc_date(),
         "command": command if command is not None else shlex.join(sys.argv),
     }
+
+
+def utc_date():
+    """Now, in UTC, as ISO 8601 to the second."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
 def _git_commit(folder):
