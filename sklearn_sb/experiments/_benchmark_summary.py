@@ -186,8 +186,10 @@ def figure(table, rules):
         means = rows.pivot(index="method", columns="dataset", values=f"{column} mean")
         errors = rows.pivot(index="method", columns="dataset", values=f"{column} se")
         order = [m for m in methods if m in means.index]
-        bar_figure(means.loc[order, [d for d in datasets if d in means]],
-                   errors.loc[order, [d for d in datasets if d in means]],
+        # Every panel has a bar slot for every dataset, so that a dataset has
+        # one colour throughout (a rule may apply to some datasets only).
+        bar_figure(means.reindex(index=order, columns=datasets),
+                   errors.reindex(index=order, columns=datasets),
                    ylabel="S-rand. accuracy", ylim=(0.3, 1.02), reference=0.5, rotation=30,
                    xlabel="", title=f"selected by {rule}" + (" (an upper bound)"
                                                              if rule == "oracle" else ""),
