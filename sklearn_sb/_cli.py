@@ -161,7 +161,8 @@ def _list_benchmark():
     print(textwrap.fill("sweep knobs: " + ", ".join(KNOBS), 117, initial_indent="  ",
                         subsequent_indent="    "))
     print("\nRun it with: sklearn-sb benchmark [--methods M ...] [--import MODULE] "
-          "[--quick | --full] [--n-hparams N] [--sweep KNOB=V1,V2,...]")
+          "[--quick | --full]\n                                 [--n-hparams N] "
+          "[--sweep KNOB=V1,V2,...] [--resume]")
 
 
 def _reproduce(args):

@@ -91,9 +91,11 @@ def test_list_names_every_dataset_and_which_need_a_download(capsys):
         assert ("downloaded on first use" in line) == entry.needs_download
 
 
-def test_list_shows_the_benchmarks_methods_datasets_and_sizes_in_120_columns(capsys):
+def test_list_shows_the_benchmarks_methods_datasets_sizes_rules_and_knobs(capsys):
+    from sklearn_sb.experiments import SELECTION_RULES
     from sklearn_sb.experiments._benchmark import (
         DATASETS,
+        KNOBS,
         SIZES,
         available_benchmark_methods,
     )
@@ -104,4 +106,6 @@ def test_list_shows_the_benchmarks_methods_datasets_and_sizes_in_120_columns(cap
     assert all(f" {name}" in benchmark for name in available_benchmark_methods())
     assert all(name in benchmark for name in DATASETS)
     assert all(f"{size.name}: {size.n_train:,} train" in benchmark for size in SIZES.values())
+    assert "selection rules: " + ", ".join(SELECTION_RULES) in benchmark
+    assert "sweep knobs: " + ", ".join(KNOBS) in benchmark
     assert max(map(len, out.splitlines())) <= 120

@@ -466,6 +466,11 @@ def test_a_method_registered_in_an_imported_module_runs_from_the_command_line(
     (["--import", "no_such_module_here", "--methods", "erm"],
      "cannot import 'no_such_module_here'"),
     (["--methods", "os:missing"], "has no 'missing'"),
+    (["--sweep", "temperature=1,2"], "with a knob of correlation, label_noise"),
+    (["--sweep", "correlation=high"], "numbers separated by commas"),
+    (["--sweep", "correlation=0.5,1.5"], "'correlation' is a share in [0, 1]"),
+    (["--n-hparams", "0"], "must be >= 1"),
+    (["--rules", "best"], "invalid choice: 'best'"),
 ])
 def test_unknown_methods_and_modules_are_refused_by_the_command_line(argv, message, capsys):
     with pytest.raises(SystemExit):
