@@ -39,6 +39,19 @@ class SelectionRule:
         :data:`~sklearn_sb.mitigation.SIDE_INFORMATION` or ``'oracle_test_selection'``.
     upper_bound : bool
         Whether the rule looks at the test distribution (an oracle).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from sklearn.utils import Bunch
+    >>> from sklearn_sb.experiments import SELECTION_RULES
+    >>> X, y = np.zeros((4, 1)), np.array([0, 1, 1, 1])
+    >>> rows = {"in-distribution validation": Bunch(X=X, y=y, groups=2 * y + y)}
+    >>> candidates = [("model", DummyClassifier(strategy="constant", constant=0).fit(X, y)),
+    ...               ("member 0", DummyClassifier(strategy="constant", constant=1).fit(X, y))]
+    >>> SELECTION_RULES["in-distribution-validation"].choose(candidates, rows)
+    (1, 0.75)
     """
 
     name: str
