@@ -12,14 +12,13 @@ import time
 import numpy as np
 from sklearn.base import clone
 
+from ..utils._chance import majority_share, near_chance
 from ._benchmark_data import SIZES, benchmark_data, benchmark_dataset
 from ._recipes import ATTACK_ROWS
 from ._selection import SELECTION_RULES, candidates
 
 #: The method name of the reference row: a network trained with S removed.
 CEILING = "S-removed ceiling"
-#: Within this of the majority class's share, a training accuracy is near chance.
-NEAR_CHANCE = 0.05
 #: The warning of a run whose training diverged.
 DIVERGED = "training diverged"
 #: The test scores of every final run (synthetic runs add one per coordinate).
@@ -73,10 +72,9 @@ def side_data_for(model, data):
 def training_accuracy(model, data):
     """``(accuracy, warning)``: the warning when the accuracy is near chance."""
     accuracy = float(model.score(data.X_train, data.y_train))
-    chance = np.unique(data.y_train, return_counts=True)[1].max() / len(data.y_train)
-    if accuracy < chance + NEAR_CHANCE:
+    if near_chance(accuracy, data.y_train):
         return accuracy, (f"training accuracy {accuracy:.3f} is near chance "
-                          f"({chance:.3f}, the majority class's share)")
+                          f"({majority_share(data.y_train):.3f}, the majority class's share)")
     return accuracy, ""
 
 

@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..base import LogitClassifierMixin, TorchModel, restored_on_failure
 from ..utils._blocks import simple_and_complex
+from ..utils._chance import near_chance
 from ._side_data import Depends, check_two_classes, check_unlabeled, resolve
 
 
@@ -150,7 +151,9 @@ class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, Classifier
       whole is the model).
     * ``selection_``: the rule. ``'validation accuracy'`` when a labeled
       decorrelated set ``(X_val, y_val)`` declared for selection was given
-      (``validation_scores_`` holds each member's score on it), else the
+      (``validation_scores_`` holds each member's score on it; a member
+      whose training accuracy is within 0.05 of the majority class's share
+      is passed over while another member learned), else the
       method's ``default_selection``: ``'last member'`` or ``'ensemble'``.
     * ``selected_estimator_``: ``estimators_[selected_]``, or the ensemble
       itself when ``selected_`` is None.
@@ -234,7 +237,7 @@ class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, Classifier
                 X, y, **{name: given.get(name) for name in self.side_data})
             self.classes_ = self.estimators_[0].classes_
             self.side_information_ = self._side_information(given)
-            self._select(given.get("X_val"), given.get("y_val"))
+            self._select(given.get("X_val"), given.get("y_val"), X, y)
         return self
 
     @abstractmethod
@@ -311,14 +314,26 @@ class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, Classifier
                 used.append(information)
         return tuple(used) or ("none",)
 
-    def _select(self, X_val, y_val):
-        """Apply the selection rule: the labeled selection set, else the default."""
+    def _select(self, X_val, y_val, X=None, y=None):
+        """Apply the selection rule: the labeled selection set, else the default.
+
+        With the training rows ``(X, y)``, a member whose training accuracy
+        is near chance is not selected while another member learned them:
+        a member that learned nothing scores 0.5 on a decorrelated set and
+        could beat one that learned S.
+        """
         datum = self.side_data.get("X_val")
         if X_val is not None and datum is not None \
                 and resolve(datum.information, self) == "labeled_ood_selection":
             self.validation_scores_ = np.asarray(
                 self._selection_scores(X_val, y_val), dtype=float)
-            self.selected_ = int(np.argmax(self.validation_scores_))
+            eligible = np.ones(len(self.estimators_), dtype=bool)
+            if X is not None:
+                eligible = np.array([not near_chance(member.score(X, y), y)
+                                     for member in self.estimators_])
+                eligible |= not eligible.any()
+            self.selected_ = int(np.argmax(np.where(eligible, self.validation_scores_,
+                                                    -np.inf)))
             self.selection_ = "validation accuracy"
             return
         self.validation_scores_ = None

@@ -73,6 +73,25 @@ def test_fit_records_the_members_the_selection_and_the_side_information(data):
         np.mean([m.predict_logits(X[:5]) for m in fitted.estimators_], axis=0))
 
 
+class ChanceSecond(TwoNetworks):
+    """The second member predicts one class: at chance on the training rows."""
+
+    def _fit_members(self, X, y, X_extra, X_val, y_val):
+        first, second = super()._fit_members(X, y, X_extra, X_val, y_val)
+        second.predict_logits = lambda X: np.tile([10.0, -10.0], (len(X), 1))
+        return [first, second]
+
+
+def test_a_member_at_chance_in_training_is_never_selected_while_another_learned(data):
+    X, y = data
+    # On rows of one class only, the constant member is right everywhere.
+    val = y == 0
+    fitted = ChanceSecond(SBNetClassifier(module__width=8, max_epochs=2, device="cpu"),
+                          mode="extra").fit(X, y, X_extra=X[:50], X_val=X[val], y_val=y[val])
+    assert fitted.validation_scores_[1] == 1.0 > fitted.validation_scores_[0]
+    assert fitted.selected_ == 0
+
+
 def test_a_selection_set_picks_the_most_accurate_member(data):
     X, y = data
     fitted = model(mode="extra").fit(X, y, X_extra=X[:50], X_val=X[:100], y_val=y[:100])
