@@ -123,3 +123,16 @@ def test_a_file_that_is_not_a_benchmarks_is_refused_with_its_path(tmp_path, text
 def test_a_missing_results_folder_says_how_to_make_one(tmp_path):
     with pytest.raises(FileNotFoundError, match="sklearn-sb benchmark --out"):
         write_results_pages(tmp_path / "results", tmp_path / "out")
+
+
+def test_a_sweep_gets_its_own_title_and_figure(tmp_path):
+    out = tmp_path / "results" / "sweep"
+    run_benchmark(["erm"], ["lms5"], n_seeds=1, size=TINY, n_jobs=1, progress=False, out=out,
+                  sweep={"correlation": [0.8, 1.0]})
+    pages = write_results_pages(tmp_path / "results", tmp_path / "pages")
+    page = pages[0].read_text()
+    assert "Correlation sweep (0.8, 1.0), 1 seed" in page
+    table = page[page.index("prints them::"):page.index("\n* rules:")]
+    assert re.search(r"^   lms5\s+0\.8\s+erm\s", table, re.MULTILINE)
+    images = re.findall(r"^\.\. image:: (\S+)$", page, re.MULTILINE)
+    assert len(images) == 1 and (tmp_path / "pages" / images[0]).stat().st_size > 0
