@@ -6,6 +6,7 @@ the new data, an error raised by a callback, and a user's interrupt.
 """
 
 import _thread
+import signal
 import threading
 
 import numpy as np
@@ -132,8 +133,21 @@ def test_divergence_names_the_epoch_and_suggests_a_smaller_learning_rate(data):
         SBNetClassifier(**{**NET, "lr": 1e6}).fit(*data)
 
 
+@pytest.fixture
+def ctrl_c_raises():
+    """SIGINT raises KeyboardInterrupt, as at a terminal.
+
+    A test run started as a background job has SIGINT ignored, and then
+    ``_thread.interrupt_main`` does nothing: the fit below would run its
+    100,000 epochs.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("name", ESTIMATORS)
-def test_an_interrupt_propagates_and_leaves_the_previous_model(name, data):
+def test_an_interrupt_propagates_and_leaves_the_previous_model(name, data, ctrl_c_raises):
     X, y = data
     estimator = ESTIMATORS[name](max_epochs=2).fit(X, y)
     before = _state(estimator)
