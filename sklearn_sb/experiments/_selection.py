@@ -61,19 +61,54 @@ class SelectionRule:
     upper_bound: bool = False
 
     def applies_to(self, selection_sets):
-        """Whether the rule's rows exist, with minority groups if it scores groups."""
+        """Whether the rule's rows exist, with minority groups if it scores groups.
+
+        Parameters
+        ----------
+        selection_sets : dict of str to Bunch
+            Held-out rows by name, each a Bunch ``X``, ``y``, ``groups``.
+
+        Returns
+        -------
+        applies : bool
+        """
         rows = selection_sets.get(self.rows)
         if rows is None:
             return False
         return self.score != "worst-group accuracy" or has_minority_groups(rows.y, rows.groups)
 
     def scores(self, candidates, selection_sets):
-        """The rule's score of every candidate on its rows."""
+        """The rule's score of every candidate on its rows.
+
+        Parameters
+        ----------
+        candidates : list of (str, estimator)
+            Named fitted candidates, as :func:`candidates` lists them.
+        selection_sets : dict of str to Bunch
+            Held-out rows by name, each a Bunch ``X``, ``y``, ``groups``.
+
+        Returns
+        -------
+        scores : list of float
+        """
         rows = selection_sets[self.rows]
         return [selection_score(estimator, rows, self.score) for _, estimator in candidates]
 
     def choose(self, candidates, selection_sets):
-        """``(index, score)`` of the best candidate; ties go to the earliest."""
+        """``(index, score)`` of the best candidate; ties go to the earliest.
+
+        Parameters
+        ----------
+        candidates : list of (str, estimator)
+            Named fitted candidates, as :func:`candidates` lists them.
+        selection_sets : dict of str to Bunch
+            Held-out rows by name, each a Bunch ``X``, ``y``, ``groups``.
+
+        Returns
+        -------
+        index : int
+        score : float
+        """
         scores = self.scores(candidates, selection_sets)
         best = int(np.argmax(scores))
         return best, float(scores[best])
