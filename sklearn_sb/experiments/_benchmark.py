@@ -452,7 +452,7 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_h
         search_rows += _run(search_jobs, bar, parallel, threads, size, data_home, factories,
                             search=True, **options)
         search = pd.DataFrame(search_rows)
-        keys = ["dataset", *[knob for knob in KNOBS if sweep and knob == sweep[0]], "method"]
+        keys = ["dataset", *([sweep[0]] if sweep else []), "method"]
         choices = _choose(search, keys, rules) if n_hparams > 1 else {}
         final_jobs = []
         for dataset, knobs in points:

@@ -212,12 +212,3 @@ def _ceiling(data, setting, size, seed, base):
             "side information": "oracle_simple_block", "train accuracy": np.nan,
             "warning": "", "S^c accuracy (S removed)": result.ceiling["accuracy"],
             "S^c AUC (S removed)": result.ceiling["roc_auc"]}
-
-
-def cell_key(row):
-    """What identifies a cell's run: dataset, knobs, method, setting and seed."""
-    from ._benchmark_data import KNOBS
-
-    return (row["dataset"], *(row.get(knob) for knob in KNOBS), row["method"],
-            row["hyperparameters"], row["seed"])
-
