@@ -14,7 +14,7 @@ from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.utils import is_dataset, to_device
 
-from ._batching import TensorBatches, TensorDataset, dataset_tensors
+from ._batching import TensorBatches, TensorDataset, TrainingBatch, dataset_tensors
 from .base import LogitClassifierMixin, TorchModel
 from .base import restored_on_failure
 from .callbacks import (
@@ -160,7 +160,7 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
         "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
         "target_accuracy": [Interval(Real, 0, 1, closed="right"), None],
         "target_loss": [Interval(Real, 0, None, closed="neither"), None],
-        "method": [HasMethods(["transform_batch", "adjust_loss"]), None],
+        "method": [HasMethods(["transform_batch", "adjust_loss", "train_step"]), None],
         "optimizer": [SubclassOf(torch.optim.Optimizer), callable],
         "train_split": [callable, None],
         "classes": ["array-like", None],
@@ -372,18 +372,27 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
         tensors = dataset_tensors(dataset)
         if tensors is None:
             return super().get_iterator(dataset, training=training)
-        X, y = tensors
+        X, y, rows = tensors
         kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
         batch_size = kwargs.get("batch_size", self.batch_size)
         if batch_size == -1:
             batch_size = len(X)
         shuffle = kwargs.get("shuffle", True) if training else False
-        return TensorBatches(X, y, batch_size, shuffle=shuffle, device=self.device)
+        # A training method's hooks see where each batch's rows are.
+        with_rows = training and self.method is not None
+        return TensorBatches(X, y, batch_size, shuffle=shuffle, device=self.device,
+                             rows=rows if with_rows else False)
 
     def train_step_single(self, batch, **fit_params):
-        if self.method is not None:
-            batch = self.method.transform_batch(self, *batch)
-        return super().train_step_single(batch, **fit_params)
+        if self.method is None:
+            return super().train_step_single(batch, **fit_params)
+        X, y, *rows = batch
+        X, y = self.method.transform_batch(self, X, y)
+
+        def step(X, y):
+            return super(SBNetClassifier, self).train_step_single((X, y), **fit_params)
+
+        return self.method.train_step(self, TrainingBatch(X, y, *rows), step)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         loss = super().get_loss(y_pred, y_true, X=X, training=training)

@@ -48,7 +48,7 @@ class StopAtTarget(Callback):
         self.loss = loss
 
     def on_epoch_end(self, net, dataset_train=None, **kwargs):
-        X, y = dataset_tensors(dataset_train)
+        X, y, _ = dataset_tensors(dataset_train)
         accuracy, loss = training_metrics(net, X, y)
         net.history.record("train_acc", accuracy)
         net.history.record("train_full_loss", loss)

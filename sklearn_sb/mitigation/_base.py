@@ -22,11 +22,13 @@ from ._side_data import Depends, check_two_classes, check_unlabeled, resolve
 class TrainingMethod(BaseEstimator):
     """A change to how one network is trained, plugged into SBNetClassifier.
 
-    ``SBNetClassifier(method=...)`` calls two hooks during training, both
-    identity here: :meth:`transform_batch` may replace a training batch
-    (adversarial training replaces it with attacks of it), and
+    ``SBNetClassifier(method=...)`` calls three hooks during training, all
+    plain training here: :meth:`transform_batch` may replace a training
+    batch (adversarial training replaces it with attacks of it),
     :meth:`adjust_loss` may change the loss of a batch (a penalty on the
-    logits, say). A subclass overrides one or both. Its constructor
+    logits, say), and :meth:`train_step` may compute the batch's gradients
+    its own way (sharpness-aware minimization takes them at perturbed
+    weights). A subclass overrides any of them. Its constructor
     parameters are grid-searchable through the network as
     ``method__<name>``, and are validated once when the network's ``fit``
     starts (declare them in ``_parameter_constraints``).
@@ -91,6 +93,35 @@ class TrainingMethod(BaseEstimator):
         loss : torch.Tensor, a scalar
         """
         return loss
+
+    def train_step(self, net, batch, step):
+        """Compute the gradients of one training batch; the optimizer then steps.
+
+        ``step(X, y)`` is one plain step: the forward pass, the loss (with
+        :meth:`adjust_loss`) and its backward pass, which adds the
+        gradients to the parameters' ``.grad``. It returns ``{'loss': loss,
+        'y_pred': y_pred}``, as this method does (what the network records
+        as the batch's training loss). The gradients are zero when the hook
+        is called, and whatever it leaves in ``.grad`` is what the optimizer
+        applies.
+
+        Parameters
+        ----------
+        net : SBNetClassifier
+        batch : TrainingBatch
+            ``X`` and ``y`` (after :meth:`transform_batch`), and ``rows``:
+            each row's position in the training data given to ``fit`` (a
+            tensor on the batch's device), for a method that looks up data
+            per row.
+        step : callable
+            ``step(X, y) -> dict``, the plain training step.
+
+        Returns
+        -------
+        step : dict
+            ``{'loss': loss, 'y_pred': y_pred}`` of the batch.
+        """
+        return step(batch.X, batch.y)
 
     def apply_to(self, network):
         """An unfitted copy of ``network`` trained with this method.

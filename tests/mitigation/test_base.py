@@ -1,4 +1,4 @@
-"""The two training hooks: what SBNetClassifier calls, when, and with what."""
+"""The three training hooks: what SBNetClassifier calls, when, and with what."""
 
 import ast
 from numbers import Real
@@ -75,6 +75,56 @@ def test_the_batch_hook_replaces_what_the_network_trains_on(data):
     flipped = SBNetClassifier(module__width=20, max_epochs=10, random_state=0,
                               method=FlipLabels()).fit(X, y)
     assert flipped.score(X, y) < 0.2
+
+
+class RecordRows(TrainingMethod):
+    """Records every training batch's rows and checks them against the batch."""
+
+    def __init__(self, X=None):
+        self.X = X
+
+    def train_step(self, net, batch, step):
+        self.rows_ = [*getattr(self, "rows_", []), batch.rows.numpy().copy()]
+        np.testing.assert_array_equal(self.X[batch.rows.numpy()], batch.X.numpy())
+        return step(batch.X, batch.y)
+
+
+class NoUpdate(TrainingMethod):
+    """Computes the gradients, then clears them: the optimizer applies what is left."""
+
+    def train_step(self, net, batch, step):
+        result = step(batch.X, batch.y)
+        net.module_.zero_grad(set_to_none=False)
+        return result
+
+
+def test_the_step_hook_sees_every_training_row_once_per_epoch_by_position(data):
+    X, y = data
+    method = RecordRows(X.astype(np.float32))
+    _net(method=method, max_epochs=2, batch_size=300).fit(X, y)
+    fitted = method.rows_
+    assert len(fitted) == 2 * 4
+    for epoch in (fitted[:4], fitted[4:]):
+        np.testing.assert_array_equal(np.sort(np.concatenate(epoch)), np.arange(len(X)))
+
+
+def test_the_rows_are_positions_in_the_data_given_to_fit_under_a_validation_split(data):
+    X, y = data
+    method = RecordRows(X.astype(np.float32))
+    _net(method=method, max_epochs=1, train_split=ValidSplit(0.2, random_state=0)).fit(X, y)
+    seen = np.concatenate(method.rows_)
+    assert len(seen) == len(np.unique(seen)) == 800
+
+
+def test_what_the_step_hook_leaves_in_the_gradients_is_what_the_optimizer_applies(data):
+    X, y = data
+    net = _net(method=NoUpdate(), max_epochs=1)
+    # The same initial weights, moved by far less than float32 resolves.
+    initial = _weights(_net(max_epochs=1, lr=1e-30).fit(X, y))
+    after = _weights(net.fit(X, y))
+    for a, b in zip(initial, after):
+        np.testing.assert_array_equal(a, b)
+    assert np.isfinite(net.history[-1, "train_loss"])
 
 
 def test_method_parameters_are_nested_parameters(data):
