@@ -60,13 +60,16 @@ def side_data_for(model, data):
 
     A method gets what its ``accepted_side_data()`` names, except a labeled
     set it would use only to select a member: selecting is the rules' job.
+    ``groups`` are the training rows' groups: a method that takes groups of
+    other rows (DFR's, of its validation set) does not get them.
     """
     from ..mitigation._side_data import accepted_side_data, resolve
 
     declared = getattr(model, "side_data", {})
     return {name: value for name, value in data.side_data.items()
             if name in accepted_side_data(model)
-            and resolve(declared[name].information, model) != "labeled_ood_selection"}
+            and resolve(declared[name].information, model) != "labeled_ood_selection"
+            and not (name == "groups" and declared[name].rows_of is not None)}
 
 
 def training_accuracy(model, data):

@@ -204,7 +204,8 @@ def benchmark_data(name, size, seed, data_home=None, knobs=None):
         ``name``, ``X_train``, ``y_train``, ``X_test``, ``y_test``,
         ``groups_test``, ``blocks`` (S and the rotation), ``image_shape``,
         ``side_data`` (the keywords a method's fit may take: ``X_ood``,
-        ``X_val``, ``y_val``, ``simple_features``), ``selection_sets``
+        ``X_val``, ``y_val``, ``groups`` (label x S-label of the training
+        rows), ``simple_features``), ``selection_sets``
         (Bunches ``X``, ``y``, ``groups`` of the rows the selection rules
         score: ``'decorrelated test'``, ``'decorrelated validation'``,
         ``'in-distribution validation'``), ``knobs`` and ``made_with``
@@ -224,6 +225,10 @@ def benchmark_data(name, size, seed, data_home=None, knobs=None):
         name, size, seed, data_home, knobs, dominoes)
     if knobs.get("label_noise"):
         data.y_train = _flipped(data.y_train, knobs["label_noise"], seed)
+        # A flipped label moves its row to the group of its new label.
+        n_labels = len(np.unique(data.y_test))
+        data.side_data["groups"] = (data.y_train * n_labels
+                                    + _s_labels(data.side_data["groups"], n_labels))
     data.selection_sets["decorrelated test"] = _decorrelated(
         data.X_test, data.y_test, data.groups_test, data.blocks,
         _rng(seed, 1).permutation(len(data.y_test)))
@@ -284,7 +289,7 @@ def _synthetic_data(name, size, seed, data_home, knobs, dominoes):
     val_permutation = np.random.RandomState(seed).permutation(len(X_side))
     X_val = permuted(val_permutation)
     side_data = {"X_ood": permuted(ood_permutation), "X_val": X_val, "y_val": y_side,
-                 "simple_features": data}
+                 "groups": data.groups_train[train], "simple_features": data}
     selection_sets = {
         "decorrelated validation": _decorrelated(X_side, y_side, groups_side, data,
                                                  val_permutation, X_randomized=X_val),
@@ -310,7 +315,7 @@ def _image_data(name, size, seed, data_home, knobs, dominoes):
     held_out = fetch(subset="holdout", correlation=correlation)
     test = fetch(subset="test", correlation=correlation)
     side_data = {"X_ood": reserve.data, "X_val": reserve.data, "y_val": reserve.target,
-                 "simple_features": train}
+                 "groups": train.groups, "simple_features": train}
     selection_sets = {
         "decorrelated validation": Bunch(X=reserve.data, y=reserve.target,
                                          groups=reserve.groups),

@@ -99,7 +99,8 @@ _PRINTED = {
 #: Short names of the side information in the printed table.
 SIDE_CODES = {"none": "-", "unlabeled_ood": "U", "oracle_simple_block": "O",
               "labeled_ood_selection": "Ls", "labeled_decorrelated_fit": "Lf",
-              "validation_group_labels": "G", "oracle_test_selection": "T"}
+              "group_labels": "Gf", "validation_group_labels": "G",
+              "oracle_test_selection": "T"}
 #: Short names of the selection rules in the printed table.
 RULE_CODES = {"oracle": "oracle*", "decorrelated-validation": "decor.",
               "in-distribution-validation": "in-dist.", "worst-group-validation": "wg-val."}

@@ -24,6 +24,8 @@ SIDE_INFORMATION = {
     "labeled_ood_selection": "a labeled decorrelated set used only to choose a member, "
                              "head or epoch",
     "labeled_decorrelated_fit": "a labeled decorrelated set used for fitting",
+    "group_labels": "the group of every training row (label x spurious attribute), used "
+                    "for fitting",
     "validation_group_labels": "group labels of held-out training-distribution rows, used "
                                "only to choose a member, head or setting",
     "oracle_test_selection": "the decorrelated test rows, used to choose (an upper bound, "

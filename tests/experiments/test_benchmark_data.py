@@ -74,6 +74,16 @@ def test_label_noise_flips_that_share_of_training_labels_only():
     np.testing.assert_array_equal(clean.side_data["y_val"], noisy.side_data["y_val"])
 
 
+def test_the_training_groups_are_label_and_s_label_and_follow_flipped_labels():
+    data = benchmark_data("lms5", "quick", 0, knobs={"correlation": 0.9})
+    groups = data.side_data["groups"]
+    np.testing.assert_array_equal(groups, 2 * data.y_train + _s_side(data, data.X_train))
+    noisy = benchmark_data("lms5", "quick", 0, knobs={"correlation": 0.9, "label_noise": 0.2})
+    np.testing.assert_array_equal(noisy.side_data["groups"],
+                                  2 * noisy.y_train + _s_side(noisy, noisy.X_train))
+    assert not np.array_equal(noisy.side_data["groups"], groups)
+
+
 def test_knobs_are_checked_and_apply_only_where_they_mean_something():
     with pytest.raises(ValueError, match="Unknown knobs \\['temperature'\\]"):
         check_knobs({"temperature": 1})
