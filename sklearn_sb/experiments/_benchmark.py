@@ -255,6 +255,24 @@ def _check_rules(rules):
     return rules
 
 
+def _as_erm_notes(cells):
+    """A note for each setting where a method acting on minority groups trained as ERM."""
+    if "as ERM" not in cells:
+        return []
+    knobs = [knob for knob in KNOBS if knob in cells]
+    degenerate = cells[cells["as ERM"].fillna(False).astype(bool)]
+    notes = []
+    for key, rows in degenerate.groupby(["dataset", *knobs], sort=False, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        setting = key[0] + "".join(f", {knob} {value}" for knob, value in zip(knobs, key[1:])
+                                   if pd.notna(value))
+        methods = " and ".join(dict.fromkeys(rows["method"]))
+        notes.append(f"{setting}: the training rows have no minority groups (one group per "
+                     f"class), so {methods} had none to act on and trained as ERM does, up "
+                     "to reweighting the classes or ERM's own training errors.")
+    return notes
+
+
 def _points(datasets, sweep):
     """The (dataset, knobs) pairs to run, and a note for each knob that does not apply."""
     if sweep is None:
@@ -478,6 +496,7 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_h
                                      diverged[["method", "draw"]].itertuples(index=False))
                          + ".")
     cells = _ordered(pd.DataFrame(rows), datasets, methods, rules)
+    notes += _as_erm_notes(cells)
     table = summarize(cells)
     warned = cells[cells["warning"] != ""]
     result = BenchmarkResult(

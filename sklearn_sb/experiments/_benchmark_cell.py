@@ -72,6 +72,14 @@ def side_data_for(model, data):
             and not (name == "groups" and declared[name].rows_of is not None)}
 
 
+def _as_erm(model, data):
+    """Whether ``model`` acts on minority groups and the training rows have none."""
+    from ._selection import has_minority_groups
+
+    return bool(getattr(model, "needs_minority_groups", False)) and \
+        not has_minority_groups(data.y_train, data.side_data["groups"])
+
+
 def training_accuracy(model, data):
     """``(accuracy, warning)``: the warning when the accuracy is near chance."""
     accuracy = float(model.score(data.X_train, data.y_train))
@@ -162,7 +170,8 @@ def run_cell(dataset, method, seed, size, data_home=None, n_threads=None, factor
     model.set_params(**hyperparameters)
     applied = [SELECTION_RULES[name] for name in (SELECTION_RULES if rules is None else rules)
                if SELECTION_RULES[name].applies_to(data.selection_sets)]
-    base.update(draw=draw, hyperparameters=json.dumps(hyperparameters, sort_keys=True))
+    base.update(draw=draw, hyperparameters=json.dumps(hyperparameters, sort_keys=True),
+                **{"as ERM": _as_erm(model, data)})
     start = time.perf_counter()
     try:
         model.fit(data.X_train, data.y_train, **side_data_for(model, data))

@@ -214,6 +214,9 @@ class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, Classifier
     default_selection = "ensemble"
     #: Whether predictions are the selected member's alone once one is selected.
     predicts_with_selected = False
+    #: Whether the method acts on minority groups only (group weights, up-weighted
+    #: errors), so that it trains as ERM does where the training rows have none.
+    needs_minority_groups = False
 
     def __init_subclass__(cls, **kwargs):
         # The routing requests of fit are the declared keywords (sklearn

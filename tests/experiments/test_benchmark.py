@@ -30,7 +30,7 @@ from sklearn_sb.experiments._benchmark import (
     legend,
     seeded,
 )
-from sklearn_sb.mitigation import DBATClassifier, TrainingMethod
+from sklearn_sb.mitigation import DBATClassifier, LogitEnsembleClassifier, TrainingMethod
 from sklearn_sb.mitigation._registry import _METHODS
 
 SYNTHETIC = ("lms5", "ms57", "noisy-lms7")
@@ -283,8 +283,8 @@ def test_methods_may_be_factories_estimators_and_import_paths(user_module):
 
 
 def test_a_bad_method_is_refused_before_any_cell_runs():
-    with pytest.raises(ValueError, match="Unknown method 'jtt'"):
-        run_benchmark(["jtt"], ["lms5"], n_seeds=1, size="quick", progress=False)
+    with pytest.raises(ValueError, match="Unknown method 'no-such-method'"):
+        run_benchmark(["no-such-method"], ["lms5"], n_seeds=1, size="quick", progress=False)
     with pytest.raises(ValueError, match="has no 'missing'"):
         run_benchmark(["os:missing"], ["lms5"], n_seeds=1, size="quick", progress=False)
     with pytest.raises(ValueError, match="Unknown benchmark datasets"):
@@ -397,6 +397,26 @@ def test_a_sweep_runs_every_dataset_it_applies_to_at_every_value(tmp_path):
     assert summary["sweep"] == {"correlation": [0.8, 1.0]}
     with pytest.raises(ValueError, match="one knob"):
         run_benchmark(["erm"], ["lms5"], sweep={"correlation": [1.0], "margin": [0.1]})
+
+
+class GroupEnsemble(LogitEnsembleClassifier):
+    """An ensemble that declares it acts on minority groups only."""
+
+    needs_minority_groups = True
+
+
+def test_a_method_acting_on_minority_groups_is_noted_where_the_rows_have_none():
+    method = GroupEnsemble(n_estimators=1)
+    result = run_benchmark({"grouped": lambda size, dataset: method.apply_to(dataset.network),
+                            "erm": "erm"}, ["lms5"], n_seeds=1, size=TINY, n_jobs=1,
+                           rules=["oracle"], sweep={"correlation": [0.9, 1.0]}, progress=False)
+    cells = result.cells.query("method != 'S-removed ceiling'").set_index(
+        ["correlation", "method"])["as ERM"]
+    assert cells.to_dict() == {(0.9, "grouped"): False, (0.9, "erm"): False,
+                               (1.0, "grouped"): True, (1.0, "erm"): False}
+    noted = [note for note in result.notes if "no minority groups" in note]
+    assert len(noted) == 1 and noted[0].startswith("lms5, correlation 1.0:")
+    assert "grouped" in noted[0] and "erm" not in noted[0].split(":")[0]
 
 
 def test_a_knob_that_does_not_apply_skips_the_dataset_with_a_note():
