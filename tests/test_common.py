@@ -38,7 +38,10 @@ from sklearn_sb.mitigation import (
     DFRClassifier,
     DivDisClassifier,
     GradientDiversityClassifier,
+    GroupDROClassifier,
+    JTTClassifier,
     OrthoPClassifier,
+    USEFULClassifier,
 )
 
 from ._discovery import all_estimators, all_parameter_objects
@@ -88,6 +91,9 @@ SMALL_INSTANCES = {
         small_net(), strength=1.0, random_state=0),
     "OrthoPClassifier": lambda: OrthoPClassifier(small_net(), random_state=0),
     "DivDisClassifier": lambda: DivDisClassifier(small_net(), random_state=0),
+    "GroupDROClassifier": lambda: GroupDROClassifier(small_net(), random_state=0),
+    "JTTClassifier": lambda: JTTClassifier(small_net(), random_state=0),
+    "USEFULClassifier": lambda: USEFULClassifier(small_net(), random_state=0),
     # `features` is required.
     "RandomizedFeatureScorer": lambda: RandomizedFeatureScorer([0], random_state=0),
     # `estimator` is required and must be fitted; a FrozenEstimator stays

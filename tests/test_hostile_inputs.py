@@ -54,8 +54,11 @@ from sklearn_sb.mitigation import (
     DFRClassifier,
     DivDisClassifier,
     GradientDiversityClassifier,
+    GroupDROClassifier,
+    JTTClassifier,
     LogitEnsembleClassifier,
     OrthoPClassifier,
+    USEFULClassifier,
 )
 from sklearn_sb.utils._param_validation import InvalidParameterError
 
@@ -115,6 +118,9 @@ CASES = [
               X, Y, X_val=bad, y_val=Y)),
           ("DivDisClassifier.fit X_ood", lambda bad=bad: DivDisClassifier(_net()).fit(
               X, Y, X_ood=bad)),
+          ("GroupDROClassifier.fit X", lambda bad=bad: GroupDROClassifier(_net()).fit(bad, Y)),
+          ("JTTClassifier.fit X", lambda bad=bad: JTTClassifier(_net()).fit(bad, Y)),
+          ("USEFULClassifier.fit X", lambda bad=bad: USEFULClassifier(_net()).fit(bad, Y)),
           ("RandomizedFeatureScorer.fit", lambda bad=bad: RandomizedFeatureScorer([0]).fit(bad)),
           ("RandomizedFeatureScorer()", lambda bad=bad: RandomizedFeatureScorer(
               [0], rotation=R)(NET, bad, Y)),
@@ -221,6 +227,12 @@ CASES = [
      lambda: GradientDiversityClassifier(_net()).fit(X, Y, X_val=X[:, :3], y_val=Y),
      ValueError, r"X_val has samples of shape \(3,\)"),
     ("OrthoPClassifier with one class", lambda: OrthoPClassifier(_net()).fit(
+        X, np.zeros(len(X))), ValueError, "one class"),
+    ("GroupDROClassifier with groups of another length", lambda: GroupDROClassifier(
+        _net()).fit(X, Y, groups=Y[:-1]), ValueError, "groups must give one value per row of X"),
+    ("JTTClassifier with one class", lambda: JTTClassifier(_net()).fit(
+        X, np.zeros(len(X))), ValueError, "one class"),
+    ("USEFULClassifier with one class", lambda: USEFULClassifier(_net()).fit(
         X, np.zeros(len(X))), ValueError, "one class"),
     ("DivDisClassifier with an empty X_ood", lambda: DivDisClassifier(_net()).fit(
         X, Y, X_ood=X[:0]), ValueError, "X_ood is empty"),
@@ -360,7 +372,8 @@ _COVERED = {
     "SBNetClassifier", "LogitEnsembleClassifier", "RandomizedFeatureScorer",
     "mitigation.DBATClassifier", "mitigation.DFRClassifier",
     "mitigation.GradientDiversityClassifier", "mitigation.OrthoPClassifier",
-    "mitigation.DivDisClassifier",
+    "mitigation.DivDisClassifier", "mitigation.GroupDROClassifier",
+    "mitigation.JTTClassifier", "mitigation.USEFULClassifier",
     "UniversalPerturbation", "randomized_scores", "inspection.coordinatewise_randomized_scores",
     "inspection.randomized_logits", "inspection.positive_logits", "inspection.randomize_block",
     "inspection.make_conflict_data", "inspection.in_distribution_scores",

@@ -15,11 +15,16 @@ from ._dbat import DBATClassifier
 from ._dfr import DFRClassifier
 from ._divdis import DivDisClassifier
 from ._gradient_diversity import GradientDiversityClassifier
+from ._group_dro import GroupDROClassifier
+from ._jtt import JTTClassifier
 from ._logit_ensemble import LogitEnsembleClassifier
+from ._margin_control import MarginControl
 from ._orthop import OrthoPClassifier
 from ._registry import available_methods, make_method, register_method, side_data_table
+from ._sam import SAM
 from ._side_data import SIDE_INFORMATION, Depends, SideDatum
 from ._spectral_decoupling import SpectralDecoupling
+from ._useful import USEFULClassifier
 
 __all__ = [
     "AdversarialTraining",
@@ -29,12 +34,17 @@ __all__ = [
     "DFRClassifier",
     "DivDisClassifier",
     "GradientDiversityClassifier",
+    "GroupDROClassifier",
+    "JTTClassifier",
     "LogitEnsembleClassifier",
+    "MarginControl",
     "OrthoPClassifier",
+    "SAM",
     "SIDE_INFORMATION",
     "SideDatum",
     "SpectralDecoupling",
     "TrainingMethod",
+    "USEFULClassifier",
     "available_methods",
     "make_method",
     "register_method",

@@ -123,6 +123,10 @@ def test_every_method_gets_the_side_data_it_declares_and_says_what_it_used(quick
         "erm": "none", "logit-ensemble": "none", "adversarial-training": "none",
         "spectral-decoupling": "none", "dfr": "labeled_decorrelated_fit",
         "d-bat-adversarial": "none", "gradient-diversity": "none", "orthop": "none",
+        "sam": "none", "margin-control": "none", "marg-log": "none", "sigma-damp": "none",
+        "alpha-stitch": "none", "jtt": "none", "useful": "none",
+        # The training rows' groups, to the method that fits with them.
+        "group-dro": "group_labels",
         # Synthetic unlabeled rows are reserve rows with S permuted: an oracle.
         "d-bat": "oracle_simple_block", "divdis": "oracle_simple_block",
     }
