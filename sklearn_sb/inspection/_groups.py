@@ -14,6 +14,7 @@ from sklearn.metrics import make_scorer
 from sklearn.utils.metadata_routing import MetadataRequest
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 
+from ..utils._groups import group_codes
 from ..utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from ._scorer import validated_targets
 
@@ -30,31 +31,10 @@ def _check_one_per_row(**lengths):
         )
 
 
-def _group_codes(groups):
-    """Each row's group as a code into the sorted group labels, and the labels."""
-    try:
-        groups = pd.Series(groups)
-    except ValueError as error:
-        raise ValueError(
-            "groups must be 1-d, one hashable label per row; to combine several "
-            "attributes, give one label each, such as 2 * y + s or a tuple (y, s)."
-        ) from error
-    if len(groups) == 0:
-        raise ValueError("groups is empty: there are no rows to score.")
-    missing = groups.isna().to_numpy()
-    if missing.any():
-        raise ValueError(
-            f"groups has no label (NaN or None) for {missing.sum()} of {len(groups)} "
-            f"rows, the first at position {np.flatnonzero(missing)[0]}: give those rows "
-            "a group of their own (say 'unknown') or drop them."
-        )
-    return pd.factorize(groups, sort=True)
-
-
 def _group_accuracies(y_true, y_pred, groups):
     y_true, y_pred = column_or_1d(y_true, warn=True), column_or_1d(y_pred, warn=True)
     _check_one_per_row(y_true=len(y_true), y_pred=len(y_pred), groups=len(groups))
-    codes, _ = _group_codes(groups)
+    codes, _ = group_codes(groups)
     return np.bincount(codes, weights=y_true == y_pred) / np.bincount(codes)
 
 
@@ -310,7 +290,7 @@ def group_scores(estimator, X, y, groups, *, n_bins=15):
     check_is_fitted(estimator)
     y = validated_targets(estimator, X, y)
     _check_one_per_row(X=len(y), groups=len(groups))
-    codes, names = _group_codes(groups)
+    codes, names = group_codes(groups)
     correct, confidence = _top_label(y, estimator.predict_proba(X), estimator.classes_)
 
     samples = np.bincount(codes)

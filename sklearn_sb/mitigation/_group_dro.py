@@ -8,7 +8,7 @@ import torch
 from scipy.stats import loguniform
 from sklearn.base import clone
 
-from ..inspection._groups import _group_codes
+from ..utils._groups import group_codes
 from ..utils._labels import encode_labels
 from ..utils._param_validation import HasMethods, Interval
 from ..utils._random import draw_seed
@@ -297,7 +297,7 @@ class GroupDROClassifier(BaseNetworkEnsemble):
                 f"{owner}(balanced_batches=True) draws its batches from every row given to "
                 "fit, so a validation split (the network's train_split) would be trained "
                 "on: set train_split=None on the network, or balanced_batches=False.")
-        codes, labels = _group_codes(y if groups is None else groups)
+        codes, labels = group_codes(y if groups is None else groups)
         counts = np.bincount(codes, minlength=len(labels))
         method = _GroupDROLoss(
             groups=codes, counts=counts, step_size=self.step_size,

@@ -1,11 +1,11 @@
 """JTT, Just Train Twice (Liu et al., ICML 2021)."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from scipy.stats import loguniform
 
-from ..utils._param_validation import HasMethods, Interval
+from ..utils._param_validation import HasMethods, Interval, RealNotInt
 from ..utils._random import draw_seed
 from ._base import BaseNetworkEnsemble
 from ._registry import register_method
@@ -118,7 +118,7 @@ class JTTClassifier(BaseNetworkEnsemble):
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict_logits", "set_params"]), None],
         "identification_epochs": [Interval(Integral, 1, None, closed="left"),
-                                  Interval(Real, 0, 1, closed="neither")],
+                                  Interval(RealNotInt, 0, 1, closed="neither")],
         "upweight": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     }

@@ -1,13 +1,13 @@
 """USEFUL, UpSample Early For Uniform Learning (Nguyen et al., NeurIPS 2024)."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from scipy.special import logsumexp
 from scipy.stats import uniform
 from sklearn.cluster import KMeans
 
-from ..utils._param_validation import HasMethods, Interval
+from ..utils._param_validation import HasMethods, Interval, RealNotInt
 from ..utils._random import draw_seed
 from ._base import BaseNetworkEnsemble
 from ._registry import register_method
@@ -137,7 +137,7 @@ class USEFULClassifier(BaseNetworkEnsemble):
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict_logits", "set_params"]), None],
         "separating_epochs": [Interval(Integral, 1, None, closed="left"),
-                              Interval(Real, 0, 1, closed="neither")],
+                              Interval(RealNotInt, 0, 1, closed="neither")],
         "upsampling_factor": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     }
