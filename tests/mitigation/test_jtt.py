@@ -5,36 +5,23 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from skorch.callbacks import Callback
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 
-from sklearn_sb import SBNetClassifier, make_lms
+from sklearn_sb import make_lms
 from sklearn_sb.mitigation import JTTClassifier, SpectralDecoupling, make_method
 from sklearn_sb.mitigation._upsampling import upsampled_rows
 from sklearn_sb.utils._param_validation import InvalidParameterError
 from sklearn_sb.utils._random import draw_seed
 
+from ._recording import recorded, recording_net
+
 # The benchmark's optimizer (SGD, momentum 0.9, lr 0.05) on a small network.
 NET = dict(module__width=32, max_epochs=8, lr=0.05, optimizer__momentum=0.9, device="cpu")
 
 
-class RecordTrainingRows(Callback):
-    """Keeps the rows and labels the network was fitted on (as ``rows_``, ``labels_``)."""
-
-    def on_train_begin(self, net, X=None, y=None, **kwargs):
-        self.rows_, self.labels_ = np.asarray(X), np.asarray(y)
-
-
 def net(**params):
-    return SBNetClassifier(**{**NET, "callbacks": [("record", RecordTrainingRows())],
-                              **params})
-
-
-def recorded(network):
-    """The rows and encoded labels a fitted ``net()`` trained on."""
-    recorder = dict(network.callbacks_)["record"]
-    return recorder.rows_, recorder.labels_
+    return recording_net(NET, **params)
 
 
 def weights(network):
