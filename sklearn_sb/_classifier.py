@@ -395,10 +395,11 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
         return self.method.train_step(self, TrainingBatch(X, y, *rows), step)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        loss = super().get_loss(y_pred, y_true, X=X, training=training)
-        if training and self.method is not None:
-            loss = self.method.adjust_loss(self, X, y_true, y_pred, loss)
-        return loss
+        if not training or self.method is None:
+            return super().get_loss(y_pred, y_true, X=X, training=training)
+        loss = (None if self.method.replaces_criterion
+                else super().get_loss(y_pred, y_true, X=X, training=training))
+        return self.method.adjust_loss(self, X, y_true, y_pred, loss)
 
     def _set_training(self, training=True):
         # skorch switches modes before every batch; walking the module tree

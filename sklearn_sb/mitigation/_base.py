@@ -41,6 +41,10 @@ class TrainingMethod(BaseEstimator):
     :ref:`side-information`); the network records it as
     ``side_information_`` when fitted.
 
+    ``replaces_criterion`` is True for a method whose :meth:`adjust_loss`
+    computes the training loss from the logits alone: the network then
+    skips its criterion on training batches and passes ``loss=None``.
+
     ``hyperparameters`` declares what a random hyperparameter search draws
     (``sklearn_sb.experiments._search.hyperparameter_draws``): a dict of
     constructor parameter name to a ``scipy.stats`` frozen distribution or
@@ -50,6 +54,8 @@ class TrainingMethod(BaseEstimator):
     """
 
     side_information = ("none",)
+    #: Whether :meth:`adjust_loss` ignores the criterion's loss (then None).
+    replaces_criterion = False
     #: Constructor parameter to the distribution a random search draws it from.
     hyperparameters = {}
 
@@ -85,8 +91,9 @@ class TrainingMethod(BaseEstimator):
             Its labels, as class indices.
         y_pred : torch.Tensor
             The network's outputs (logits) on ``X``.
-        loss : torch.Tensor
-            The criterion's loss on the batch.
+        loss : torch.Tensor or None
+            The criterion's loss on the batch; None when the method
+            ``replaces_criterion``.
 
         Returns
         -------

@@ -5,6 +5,7 @@ from numbers import Real
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from scipy.stats import loguniform
 from sklearn.base import clone
 
@@ -87,9 +88,7 @@ class _GroupDROLoss(TrainingMethod):
         is called on each group's rows instead.
         """
         n_groups = len(self.counts)
-        membership = (groups.unsqueeze(0)
-                      == torch.arange(n_groups, device=groups.device).unsqueeze(1))
-        present = membership.sum(dim=1)
+        present = torch.bincount(groups, minlength=n_groups)
         criterion = net.criterion_
         if isinstance(criterion, torch.nn.modules.loss._Loss):
             if getattr(self, "_per_row", (None,))[0] is not criterion:
@@ -97,10 +96,11 @@ class _GroupDROLoss(TrainingMethod):
                 per_row.reduction = "none"
                 self._per_row = (criterion, per_row)
             row_losses = self._per_row[1](y_pred, y)
-            return (membership.to(row_losses.dtype) @ row_losses) / present.clamp(min=1)
+            membership = F.one_hot(groups, n_groups).to(row_losses.dtype)
+            return (row_losses @ membership) / present.clamp(min=1)
         zero = y_pred.sum() * 0
-        return torch.stack([criterion(y_pred[member], y[member]) if count else zero
-                            for member, count in zip(membership, present.tolist())])
+        return torch.stack([criterion(y_pred[groups == g], y[groups == g]) if count else zero
+                            for g, count in enumerate(present.tolist())])
 
     def _to(self, device):
         if getattr(self, "_device", None) == device:
@@ -121,17 +121,28 @@ class _GroupDROLoss(TrainingMethod):
             self._starts = torch.cumsum(self._counts, 0) - self._counts
             self._X = torch.as_tensor(self.X)
             self._y = None
+            self._drawn_rows, self._drawn_groups = torch.empty(0, dtype=torch.int64), None
         self._device = device
 
     def _balanced_batch(self, net, size, device):
-        """``size`` training rows drawn as the authors' group-balanced sampler draws them."""
+        """``size`` training rows drawn as the authors' group-balanced sampler draws them.
+
+        The rows are drawn an epoch's worth (as many as the training rows) at
+        a time, and handed out batch by batch.
+        """
         if self._y is None:
             self._y = torch.as_tensor(encode_labels(self.y, net.classes_))
-        groups = torch.randint(len(self._counts), (size,))
-        within = (torch.rand(size) * self._counts[groups]).long()
-        rows = self._order[self._starts[groups] + within.minimum(self._counts[groups] - 1)]
+        if len(self._drawn_rows) < size:
+            n_draws = max(size, len(self._order))
+            groups = torch.randint(len(self._counts), (n_draws,))
+            within = (torch.rand(n_draws) * self._counts[groups]).long()
+            self._drawn_rows = self._order[self._starts[groups]
+                                           + within.minimum(self._counts[groups] - 1)]
+            self._drawn_groups = groups.to(device)
+        rows, self._drawn_rows = self._drawn_rows[:size], self._drawn_rows[size:]
+        groups, self._drawn_groups = self._drawn_groups[:size], self._drawn_groups[size:]
         return (self._X.index_select(0, rows).to(device), self._y.index_select(0, rows).to(device),
-                groups.to(device))
+                groups)
 
 
 @register_method("group-dro")

@@ -55,7 +55,8 @@ class MarginControl(TrainingMethod):
     logit ``z`` of a network with one (``single_logit = True``, its logits
     being ``(0, z)``); ``y`` is +1 for the second class. The losses are
     defined for two classes only: a network with more logits raises a
-    ValueError when training starts. The given criterion's loss is not used.
+    ValueError when training starts. The loss replaces the network's
+    criterion, which is not computed on training batches.
 
     The paper's own text could not be read while writing this class: the
     formulas are this package's reading of the losses' names (see the
@@ -84,6 +85,8 @@ class MarginControl(TrainingMethod):
     ----------
     side_information : tuple of str
         ``('none',)``: labels only.
+    replaces_criterion : bool
+        True: :meth:`adjust_loss` needs no criterion loss.
 
     See Also
     --------
@@ -107,6 +110,7 @@ class MarginControl(TrainingMethod):
     """
 
     side_information = ("none",)
+    replaces_criterion = True
     # The paper's search ranges could not be read here (see the User Guide):
     # these are this package's, around its defaults. lambda over three
     # decades as spectral decoupling's; T over two decades around 10, where
@@ -143,16 +147,28 @@ class MarginControl(TrainingMethod):
         -------
         loss : torch.Tensor of shape (n_samples,)
         """
+        return self._losses_and_slopes(margin)[0]
+
+    def _losses_and_slopes(self, margin):
+        """Each row's loss and its derivative with respect to the margin."""
         if self.loss == "marg-log":
             # log(1 + f^2) = log(1 + u^2), as y^2 = 1.
-            return F.softplus(-margin) + self.strength * torch.log1p(margin * margin)
+            square = margin * margin
+            losses = F.softplus(-margin) + self.strength * torch.log1p(square)
+            slopes = (2 * self.strength) * margin / (1 + square) - torch.sigmoid(-margin)
+            return losses, slopes
         if self.loss == "sigma-damp":
-            damped = margin * (_DAMP_OFFSET - torch.sigmoid(margin))
-            return F.softplus(-self.temperature * damped)
+            squashed = torch.sigmoid(margin)
+            factor = _DAMP_OFFSET - squashed
+            scaled = -self.temperature * margin * factor
+            slopes = (-self.temperature * torch.sigmoid(scaled)
+                      * (factor - margin * squashed * (1 - squashed)))
+            return F.softplus(scaled), slopes
         # alpha-stitch: l(u) below alpha, l(2 alpha - u) above.
-        alpha = float(self.alpha)
-        return torch.where(margin <= alpha, F.softplus(-margin),
-                           F.softplus(margin - 2 * alpha))
+        below = margin <= float(self.alpha)
+        shifted = torch.where(below, -margin, margin - 2 * float(self.alpha))
+        slopes = torch.sigmoid(shifted) * (1 - 2 * below.to(margin.dtype))
+        return F.softplus(shifted), slopes
 
     def adjust_loss(self, net, X, y, y_pred, loss):
         """The batch mean of :meth:`loss_of_margin`; the criterion's ``loss`` is replaced.
@@ -165,8 +181,8 @@ class MarginControl(TrainingMethod):
             Class indices, 0 or 1.
         y_pred : torch.Tensor of shape (n_samples, 2)
             The logits (``(0, z)`` for a one-logit network).
-        loss : torch.Tensor
-            The criterion's loss, not used.
+        loss : torch.Tensor or None
+            The criterion's loss, not used (the network does not compute it).
 
         Returns
         -------
@@ -181,5 +197,26 @@ class MarginControl(TrainingMethod):
                 f"(SpectralDecoupling, or none)."
             )
         sign = 2 * y.to(y_pred.dtype) - 1
-        margin = sign * (y_pred[:, 1] - y_pred[:, 0])
-        return self.loss_of_margin(margin).mean()
+        return _MarginLoss.apply(y_pred, sign, self)
+
+
+class _MarginLoss(torch.autograd.Function):
+    """The batch mean of a margin-control loss as one node of the graph.
+
+    Differentiating through the dozen elementwise operations of a loss costs
+    more than a small network's own backward pass; the closed-form slope of
+    :meth:`MarginControl._losses_and_slopes` costs one operation.
+    """
+
+    @staticmethod
+    def forward(ctx, logits, sign, method):
+        margin = sign * (logits[:, 1] - logits[:, 0])
+        losses, slopes = method._losses_and_slopes(margin)
+        ctx.save_for_backward(sign * slopes / len(margin))
+        return losses.mean()
+
+    @staticmethod
+    def backward(ctx, grad):
+        (slope,) = ctx.saved_tensors
+        slope = slope * grad
+        return torch.stack([-slope, slope], dim=1), None, None

@@ -57,6 +57,25 @@ def test_the_base_class_hooks_are_the_identity(data):
         np.testing.assert_array_equal(a, b)
 
 
+class SquaredLogits(TrainingMethod):
+    """A loss of the logits alone: the criterion's is not needed."""
+
+    replaces_criterion = True
+
+    def adjust_loss(self, net, X, y, y_pred, loss):
+        self.losses_given_ = getattr(self, "losses_given_", []) + [loss]
+        return y_pred.pow(2).mean()
+
+
+def test_a_method_that_replaces_the_criterion_gets_no_criterion_loss(data):
+    X, y = data
+    method = SquaredLogits()
+    net = _net(method=method, max_epochs=1).fit(X, y)
+    assert len(method.losses_given_) == len(net.history[-1, "batches"])
+    assert all(loss is None for loss in method.losses_given_)
+    assert np.abs(net.predict_logits(X)).max() < 0.5
+
+
 def test_the_loss_hook_changes_the_training_loss_of_every_batch_only(data):
     X, y = data
     penalty = LogitPenalty(strength=1.0)

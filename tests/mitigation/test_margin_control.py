@@ -127,6 +127,42 @@ def test_adjust_loss_is_the_batch_mean_of_the_losses_of_the_margins():
         assert float(value) == pytest.approx(expected, rel=1e-10)
 
 
+@pytest.mark.parametrize("method", [
+    MarginControl("marg-log", strength=0.3),
+    MarginControl("sigma-damp", temperature=1.0),
+    MarginControl("sigma-damp", temperature=10.0),
+    MarginControl("alpha-stitch", alpha=1.0),
+    MarginControl("alpha-stitch", alpha=3.5),
+], ids=lambda m: f"{m.loss}-{m.strength}-{m.temperature}-{m.alpha}")
+def test_the_training_loss_gradient_in_closed_form_is_that_of_the_formula(method):
+    generator = torch.Generator().manual_seed(2)
+    logits = (torch.randn(64, 2, generator=generator, dtype=torch.float64) * 4).requires_grad_()
+    y = torch.randint(0, 2, (64,), generator=generator)
+    (2.5 * method.adjust_loss(None, None, y, logits, None)).backward()
+    closed_form = logits.grad
+    logits.grad = None
+    sign = 2 * y.double() - 1
+    (2.5 * method.loss_of_margin(sign * (logits[:, 1] - logits[:, 0])).mean()).backward()
+    torch.testing.assert_close(closed_form, logits.grad, rtol=1e-8, atol=1e-12)
+
+
+def test_the_network_skips_its_criterion_on_training_batches(data):
+    X, y = data
+
+    class Counting(torch.nn.CrossEntropyLoss):
+        training_calls = 0
+
+        def forward(self, y_pred, y_true):
+            Counting.training_calls += torch.is_grad_enabled()
+            return super().forward(y_pred, y_true)
+
+    net = SBNetClassifier(module__width=10, max_epochs=1, random_state=0, criterion=Counting,
+                          method=MarginControl("alpha-stitch")).fit(X[:500], y[:500])
+    assert MarginControl.replaces_criterion
+    assert Counting.training_calls == 0
+    assert net.history[-1, "train_loss"] > 0
+
+
 def test_zero_strength_marg_log_is_the_cross_entropy_of_the_two_logits():
     generator = torch.Generator().manual_seed(1)
     logits = torch.randn(50, 2, generator=generator, dtype=torch.float64) * 3
