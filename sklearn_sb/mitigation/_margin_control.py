@@ -154,21 +154,23 @@ class MarginControl(TrainingMethod):
         if self.loss == "marg-log":
             # log(1 + f^2) = log(1 + u^2), as y^2 = 1.
             square = margin * margin
-            losses = F.softplus(-margin) + self.strength * torch.log1p(square)
-            slopes = (2 * self.strength) * margin / (1 + square) - torch.sigmoid(-margin)
+            losses = torch.add(F.softplus(-margin), torch.log1p(square), alpha=self.strength)
+            slopes = torch.addcdiv(torch.sigmoid(margin) - 1, margin, square + 1,
+                                   value=2 * self.strength)
             return losses, slopes
         if self.loss == "sigma-damp":
             squashed = torch.sigmoid(margin)
             factor = _DAMP_OFFSET - squashed
-            scaled = -self.temperature * margin * factor
-            slopes = (-self.temperature * torch.sigmoid(scaled)
-                      * (factor - margin * squashed * (1 - squashed)))
+            scaled = (margin * factor) * -self.temperature
+            # d(u factor)/du = factor - u sigmoid(u) (1 - sigmoid(u))
+            damped_slope = torch.addcmul(factor, margin * squashed, squashed - 1)
+            slopes = (torch.sigmoid(scaled) * damped_slope) * -self.temperature
             return F.softplus(scaled), slopes
         # alpha-stitch: l(u) below alpha, l(2 alpha - u) above.
         below = margin <= float(self.alpha)
         shifted = torch.where(below, -margin, margin - 2 * float(self.alpha))
-        slopes = torch.sigmoid(shifted) * (1 - 2 * below.to(margin.dtype))
-        return F.softplus(shifted), slopes
+        squashed = torch.sigmoid(shifted)
+        return F.softplus(shifted), torch.where(below, -squashed, squashed)
 
     def adjust_loss(self, net, X, y, y_pred, loss):
         """The batch mean of :meth:`loss_of_margin`; the criterion's ``loss`` is replaced.
@@ -196,8 +198,7 @@ class MarginControl(TrainingMethod):
                 f"binary labels, or use a method defined for several classes "
                 f"(SpectralDecoupling, or none)."
             )
-        sign = 2 * y.to(y_pred.dtype) - 1
-        return _MarginLoss.apply(y_pred, sign, self)
+        return _MarginLoss.apply(y_pred, y, self)
 
 
 class _MarginLoss(torch.autograd.Function):
@@ -209,14 +210,15 @@ class _MarginLoss(torch.autograd.Function):
     """
 
     @staticmethod
-    def forward(ctx, logits, sign, method):
-        margin = sign * (logits[:, 1] - logits[:, 0])
+    def forward(ctx, logits, y, method):
+        direction = logits.new_tensor([-1.0, 1.0])  # f = z_1 - z_0 = logits @ direction
+        sign = direction[y]
+        margin = (logits @ direction) * sign
         losses, slopes = method._losses_and_slopes(margin)
-        ctx.save_for_backward(sign * slopes / len(margin))
+        ctx.save_for_backward(slopes * sign, direction)
         return losses.mean()
 
     @staticmethod
     def backward(ctx, grad):
-        (slope,) = ctx.saved_tensors
-        slope = slope * grad
-        return torch.stack([-slope, slope], dim=1), None, None
+        slope, direction = ctx.saved_tensors
+        return torch.outer(slope, direction * (grad / len(slope))), None, None
