@@ -67,14 +67,22 @@ def _expected(method, u):
     return _logistic(2 * a - u), _sigmoid(-(2 * a - u))
 
 
-@pytest.mark.parametrize("method", [
+# Every loss at two values of its knob.
+KNOB_SETTINGS = [
     MarginControl("marg-log", strength=0.3),
     MarginControl("marg-log", strength=0.0),
     MarginControl("sigma-damp", temperature=1.0),
     MarginControl("sigma-damp", temperature=10.0),
     MarginControl("alpha-stitch", alpha=1.0),
     MarginControl("alpha-stitch", alpha=3.5),
-], ids=lambda m: f"{m.loss}-{m.strength}-{m.temperature}-{m.alpha}")
+]
+
+
+def _setting_id(method):
+    return f"{method.loss}-{method.strength}-{method.temperature}-{method.alpha}"
+
+
+@pytest.mark.parametrize("method", KNOB_SETTINGS, ids=_setting_id)
 def test_each_loss_and_its_gradient_follow_the_formula(method):
     margin = torch.tensor(MARGINS, dtype=torch.float64, requires_grad=True)
     values = method.loss_of_margin(margin)
@@ -127,13 +135,7 @@ def test_adjust_loss_is_the_batch_mean_of_the_losses_of_the_margins():
         assert float(value) == pytest.approx(expected, rel=1e-10)
 
 
-@pytest.mark.parametrize("method", [
-    MarginControl("marg-log", strength=0.3),
-    MarginControl("sigma-damp", temperature=1.0),
-    MarginControl("sigma-damp", temperature=10.0),
-    MarginControl("alpha-stitch", alpha=1.0),
-    MarginControl("alpha-stitch", alpha=3.5),
-], ids=lambda m: f"{m.loss}-{m.strength}-{m.temperature}-{m.alpha}")
+@pytest.mark.parametrize("method", KNOB_SETTINGS, ids=_setting_id)
 def test_the_training_loss_gradient_in_closed_form_is_that_of_the_formula(method):
     generator = torch.Generator().manual_seed(2)
     logits = (torch.randn(64, 2, generator=generator, dtype=torch.float64) * 4).requires_grad_()
