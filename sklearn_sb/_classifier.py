@@ -395,11 +395,10 @@ class SBNetClassifier(LogitClassifierMixin, NeuralNetClassifier):
         return self.method.train_step(self, TrainingBatch(X, y, *rows), step)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        if not training or self.method is None:
-            return super().get_loss(y_pred, y_true, X=X, training=training)
-        loss = (None if self.method.replaces_criterion
+        method = self.method if training else None
+        loss = (None if method is not None and method.replaces_criterion
                 else super().get_loss(y_pred, y_true, X=X, training=training))
-        return self.method.adjust_loss(self, X, y_true, y_pred, loss)
+        return loss if method is None else method.adjust_loss(self, X, y_true, y_pred, loss)
 
     def _set_training(self, training=True):
         # skorch switches modes before every batch; walking the module tree

@@ -99,8 +99,11 @@ class _GroupDROLoss(TrainingMethod):
             membership = F.one_hot(groups, n_groups).to(row_losses.dtype)
             return (row_losses @ membership) / present.clamp(min=1)
         zero = y_pred.sum() * 0
-        return torch.stack([criterion(y_pred[groups == g], y[groups == g]) if count else zero
-                            for g, count in enumerate(present.tolist())])
+        losses = []
+        for g, count in enumerate(present.tolist()):
+            member = groups == g
+            losses.append(criterion(y_pred[member], y[member]) if count else zero)
+        return torch.stack(losses)
 
     def _to(self, device):
         if getattr(self, "_device", None) == device:
@@ -121,7 +124,7 @@ class _GroupDROLoss(TrainingMethod):
             self._starts = torch.cumsum(self._counts, 0) - self._counts
             self._X = torch.as_tensor(self.X)
             self._y = None
-            self._drawn_rows, self._drawn_groups = torch.empty(0, dtype=torch.int64), None
+            self._drawn_rows = torch.empty(0, dtype=torch.int64)
         self._device = device
 
     def _balanced_batch(self, net, size, device):
@@ -138,11 +141,9 @@ class _GroupDROLoss(TrainingMethod):
             within = (torch.rand(n_draws) * self._counts[groups]).long()
             self._drawn_rows = self._order[self._starts[groups]
                                            + within.minimum(self._counts[groups] - 1)]
-            self._drawn_groups = groups.to(device)
         rows, self._drawn_rows = self._drawn_rows[:size], self._drawn_rows[size:]
-        groups, self._drawn_groups = self._drawn_groups[:size], self._drawn_groups[size:]
         return (self._X.index_select(0, rows).to(device), self._y.index_select(0, rows).to(device),
-                groups)
+                self._groups.index_select(0, rows.to(device)))
 
 
 @register_method("group-dro")
