@@ -12,6 +12,7 @@ from ..utils._param_validation import HasMethods, Interval, StrOptions
 from ..utils._random import draw_seed
 from ..utils._randomize import randomize_validated
 from ._base import BaseNetworkEnsemble, TrainingMethod, member_template
+from ._companion import step_with_companion
 from ._registry import register_method
 from ._side_data import SELECTION_SET, Depends, OODBatches, SideDatum
 
@@ -62,16 +63,21 @@ class _Disagreement(TrainingMethod):
         self.step_size = step_size
         self.n_iter = n_iter
 
-    def adjust_loss(self, net, X, y, y_pred, loss):
+    def train_step(self, net, batch, step):
+        X = batch.X
         if self.ood is None:
             X_ood = self._adversarial_ood(net, X)
             with torch.no_grad():
                 previous = [torch.softmax(m(X_ood), dim=1) for m in self._modules(X.device)]
         else:
             X_ood, previous = self._next_ood_batch(len(X), X.device)
-        current = torch.softmax(net.module_(X_ood), dim=1)
-        agreement = sum(agreement_loss(p, current, self.variant) for p in previous)
-        return loss + self.alpha / len(previous) * agreement
+
+        def disagreement(outputs):
+            current = torch.softmax(outputs, dim=1)
+            agreement = sum(agreement_loss(p, current, self.variant) for p in previous)
+            return self.alpha / len(previous) * agreement
+
+        return step_with_companion(net, X, batch.y, X_ood, disagreement)
 
     def _modules(self, device):
         modules = [member.module_.to(device).eval() for member in self.previous]

@@ -11,6 +11,7 @@ from ..base import restored_on_failure
 from ..utils._param_validation import HasMethods, Interval
 from ..utils._random import draw_seed
 from ._base import BaseNetworkEnsemble, TrainingMethod, member_template
+from ._companion import step_with_companion
 from ._joint import build_networks, joint_network, member_view
 from ._registry import register_method
 from ._side_data import OODBatches, SideDatum, check_unlabeled
@@ -40,11 +41,14 @@ def mutual_information(probs):
     -------
     mi : torch.Tensor, a scalar, in nats
     """
-    n, n_heads, _ = probs.shape
-    joint = torch.einsum("nic,njd->ijcd", probs, probs) / n
-    marginal = probs.mean(dim=0)
-    independent = torch.einsum("ic,jd->ijcd", marginal, marginal)
-    pairs = _xlogy_ratio(joint, independent).sum(dim=(2, 3))
+    n, n_heads, n_classes = probs.shape
+    # Every pair of (head, class) columns at once: one matrix product.
+    flat = probs.reshape(n, n_heads * n_classes)
+    joint = flat.T @ flat / n
+    marginal = flat.mean(dim=0)
+    independent = torch.outer(marginal, marginal)
+    pairs = _xlogy_ratio(joint, independent).reshape(n_heads, n_classes, n_heads, n_classes)
+    pairs = pairs.sum(dim=(1, 3))
     i, j = torch.triu_indices(n_heads, n_heads, offset=1, device=probs.device)
     return pairs[i, j].mean()
 
@@ -126,17 +130,21 @@ class _DiversifyLoss(TrainingMethod):
         self.diversity = diversity
         self.regularization = regularization
 
-    def adjust_loss(self, net, X, y, y_pred, loss):
+    def train_step(self, net, batch, step):
         if self.diversity == 0 and self.regularization == 0:
-            return loss
+            return step(batch.X, batch.y)
+        device = batch.X.device
         if not hasattr(self, "_batches"):
-            self._batches = OODBatches(self.ood, X.device)
-            self._marginal = torch.as_tensor(self.marginal, dtype=torch.float32,
-                                             device=X.device)
-        X_ood, _ = self._batches.next(len(X))
-        probs = torch.softmax(net.module_(X_ood), dim=2)
-        return (loss + self.diversity * mutual_information(probs)
-                + self.regularization * marginal_kl(probs, self._marginal))
+            self._batches = OODBatches(self.ood, device)
+            self._marginal = torch.as_tensor(self.marginal, dtype=torch.float32, device=device)
+        X_ood, _ = self._batches.next(len(batch.X))
+
+        def diversify(outputs):
+            probs = torch.softmax(outputs, dim=2)
+            return (self.diversity * mutual_information(probs)
+                    + self.regularization * marginal_kl(probs, self._marginal))
+
+        return step_with_companion(net, batch.X, batch.y, X_ood, diversify)
 
 
 @register_method("divdis")
