@@ -13,12 +13,12 @@ import contextlib
 import hashlib
 import os
 import tempfile
-import warnings
 import zipfile
 
 import numpy as np
 
 from ..utils._files import umask_mode
+from ..utils._warnings import warn
 
 
 def _digest(arrays):
@@ -111,11 +111,7 @@ def read_arrays(path, names, *, check=None):
             f"({error}). Ask its owner to delete it, or point data_home (or "
             "SCIKIT_LEARN_DATA) to another folder."
         ) from error
-    warnings.warn(
-        f"The cached file {path} was {problem}; it was deleted and will be rebuilt.",
-        UserWarning,
-        stacklevel=3,
-    )
+    warn(f"The cached file {path} was {problem}; it was deleted and will be rebuilt.")
     return None
 
 

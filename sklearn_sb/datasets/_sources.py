@@ -12,10 +12,11 @@ import functools
 import http.client
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import time
-import warnings
+import urllib.parse
 
 from numbers import Integral, Real
 
@@ -24,6 +25,7 @@ from sklearn.datasets import get_data_home
 from tqdm.auto import tqdm
 
 from ..utils._param_validation import Interval
+from ..utils._warnings import warn
 from ._cache import read_arrays, write_arrays
 
 SPLITS = ("train", "test")
@@ -63,6 +65,10 @@ class _MNIST:
         return dataset_class(root, train=split == "train", download=True)
 
     @staticmethod
+    def urls(dataset_class):
+        return list(dataset_class.mirrors)
+
+    @staticmethod
     def archives(dataset_class, root):
         raw = os.path.join(root, dataset_class.__name__, "raw")
         return [(os.path.join(raw, name), md5) for name, md5 in dataset_class.resources]
@@ -95,6 +101,10 @@ class _CIFAR10(_MNIST):
     class_name = "CIFAR10"
 
     @staticmethod
+    def urls(dataset_class):
+        return [dataset_class.url]
+
+    @staticmethod
     def archives(dataset_class, root):
         return [(os.path.join(root, dataset_class.filename), dataset_class.tgz_md5)]
 
@@ -116,6 +126,10 @@ class _SVHN(_MNIST):
     @staticmethod
     def open(dataset_class, root, split):
         return dataset_class(root, split=split, download=True)
+
+    @staticmethod
+    def urls(dataset_class):
+        return [dataset_class.split_list[split][0] for split in SPLITS]
 
     @staticmethod
     def archives(dataset_class, root):
@@ -184,6 +198,26 @@ def _corrupted_archives(source, dataset_class, root):
     return failures
 
 
+def _resolves(url):
+    """Whether the name of ``url``'s server resolves (a local file always does)."""
+    host = urllib.parse.urlparse(url).hostname
+    if not host:
+        return True
+    try:
+        socket.getaddrinfo(host, None)
+    except socket.gaierror:
+        return False
+    return True
+
+
+def _where_to_put_a_copy(source, cache_dir):
+    return (f"To use a copy made on a machine with internet access, put its "
+            f"{source.key}-train.npz and {source.key}-test.npz in {cache_dir}, or point "
+            "data_home (or the SCIKIT_LEARN_DATA environment variable) to the folder "
+            f"holding its {CACHE_FOLDER}/; download_if_missing=False then fails at once "
+            "instead of trying to download.")
+
+
 def _download(source, cache_dir, *, n_retries, delay, verbose):
     """Download ``source`` with torchvision and decode both splits.
 
@@ -215,13 +249,18 @@ def _download(source, cache_dir, *, n_retries, delay, verbose):
             )
         finally:
             shutil.rmtree(root, ignore_errors=True)
+        servers = source.urls(dataset_class)
+        if not any(map(_resolves, servers)):
+            # No name resolution: retrying cannot help.
+            hosts = sorted({urllib.parse.urlparse(url).hostname for url in servers})
+            raise OSError(
+                f"Could not download {source.title}: the name of its server "
+                f"({', '.join(hosts)}) does not resolve, so this machine seems to be "
+                f"offline. Nothing was cached. {_where_to_put_a_copy(source, cache_dir)}"
+            ) from error
         if attempt < n_retries:
-            warnings.warn(
-                f"Downloading {source.title} failed ({error}); retrying in {delay} s "
-                f"(retry {attempt + 1} of {n_retries}).",
-                UserWarning,
-                stacklevel=4,
-            )
+            warn(f"Downloading {source.title} failed ({error}); retrying in {delay} s "
+                 f"(retry {attempt + 1} of {n_retries}).")
             time.sleep(delay)
     if corrupted:
         raise OSError(
@@ -232,7 +271,7 @@ def _download(source, cache_dir, *, n_retries, delay, verbose):
     raise OSError(
         f"Could not download {source.title} with torchvision after "
         f"{n_retries + 1} attempt(s): {error!r}. Nothing was cached; check the "
-        "network connection and try again."
+        f"network connection and try again. {_where_to_put_a_copy(source, cache_dir)}"
     ) from error
 
 

@@ -21,7 +21,6 @@ import importlib
 import json
 import os
 import time
-import warnings
 from dataclasses import dataclass, field
 from numbers import Integral
 
@@ -30,7 +29,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from tqdm.auto import tqdm
 
-from ..utils._param_validation import HasMethods, Interval, StrOptions, validate_params
+from ..utils._param_validation import HasMethods, Interval, validate_params
 from ._benchmark_cell import CEILING, DIVERGED, run_cell, seeded, side_data_for
 from ._benchmark_data import (
     _SIZE,
@@ -47,6 +46,7 @@ from ._benchmark_data import (
 from ._benchmark_summary import figure, format_table, legend, summarize, sweep_figure
 from ._output import write_results
 from ._selection import SELECTION_RULES
+from ..utils._warnings import warn
 
 __all__ = [
     "BenchmarkDataset", "BenchmarkResult", "BenchmarkSize", "CEILING", "DATASETS", "KNOBS",
@@ -515,10 +515,8 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_h
                      rules[0])
         result.figures["sweep.png"] = sweep_figure(table, sweep[0], shown)
     if result.warnings:
-        warnings.warn(
-            f"{len(result.warnings)} chosen model(s) have a training accuracy near chance or "
-            f"diverged, e.g. {result.warnings[0]}; see BenchmarkResult.warnings.",
-            UserWarning, stacklevel=3)
+        warn(f"{len(result.warnings)} chosen model(s) have a training accuracy near chance or "
+             f"diverged, e.g. {result.warnings[0]}; see BenchmarkResult.warnings.")
     if out is not None:
         summary = {"experiment": "benchmark", **settings, "methods": methods,
                    "datasets": datasets, "n_seeds": n_seeds,

@@ -1,6 +1,5 @@
 """Deep feature reweighting: retrain the last layer on a decorrelated set (Kirichenko et al.)."""
 
-import warnings
 from numbers import Integral
 
 import numpy as np
@@ -18,6 +17,7 @@ from ._l1_logistic import l1_logistic
 from ._registry import register_method
 from ._side_data import SideDatum, check_two_classes
 from ._surgery import check_last_step, split_last_linear
+from ..utils._warnings import warn
 
 _BATCH = 4096
 
@@ -204,10 +204,8 @@ class DFRClassifier(BaseNetworkEnsemble):
                                      start=fits[-1][:2] if fits else None))
         unconverged += sum(fit[2] for fit in fits)
         if unconverged:
-            warnings.warn(
-                f"{unconverged} l1 logistic regression fit(s) of DFR ran out of iterations "
-                "before converging.", ConvergenceWarning, stacklevel=4,
-            )
+            warn(f"{unconverged} l1 logistic regression fit(s) of DFR ran out of iterations "
+                 "before converging.", ConvergenceWarning)
         self.coef_ = np.mean([coef for coef, _, _ in fits], axis=0)
         self.intercept_ = np.mean([intercept for _, intercept, _ in fits], axis=0)
         self.estimator_ = network

@@ -2,12 +2,12 @@
 
 import contextlib
 import re
-import warnings
 from numbers import Real
 
 import joblib
 
 from ..utils._param_validation import HasMethods, Interval, validate_params
+from ..utils._warnings import warn
 
 _LOCAL = re.compile(r"local(?::(.*))?")
 # 'local:N' starts N processes here; more than this many per core is a typo.
@@ -124,14 +124,9 @@ def dask_backend(scheduler=None, *, scatter=None, timeout=60):
     with contextlib.ExitStack() as stack:
         client = _client(scheduler, timeout, dask, distributed, stack)
         if sum(client.nthreads().values()) == 1:
-            warnings.warn(
-                "The Dask cluster has a single worker thread: joblib runs the "
-                "parallel work of this block in this process instead (it does "
-                "so whenever n_jobs is 1). Give the cluster two worker threads "
-                "or more.",
-                UserWarning,
-                stacklevel=3,
-            )
+            warn("The Dask cluster has a single worker thread: joblib runs the parallel "
+                 "work of this block in this process instead (it does so whenever n_jobs "
+                 "is 1). Give the cluster two worker threads or more.")
         try:
             with joblib.parallel_config(
                 backend="dask",

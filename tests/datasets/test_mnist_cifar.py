@@ -282,9 +282,11 @@ def test_failed_download_is_retried(torchvision_sources, tmp_path, monkeypatch):
         real(url, filename, *args, **kwargs)
 
     monkeypatch.setattr(torchvision_utils, "_urlretrieve", fails_once)
-    with pytest.warns(UserWarning, match="retrying"):
+    with pytest.warns(UserWarning, match="retrying") as caught:
         data = _fetch(tmp_path, subset="test", random_state=0, n_retries=1)
     _assert_images_are_the_sources(data, torchvision_sources, "test")
+    # Past the package and scikit-learn's parameter validation: the caller's line.
+    assert [w.filename for w in caught] == [__file__]
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip-a-byte"])
@@ -304,8 +306,9 @@ def test_corrupted_cache_is_detected_and_rebuilt(torchvision_sources, tmp_path, 
     ):
         _fetch(tmp_path, subset="test", download_if_missing=False)
     path.write_bytes(bytes(content))
-    with pytest.warns(UserWarning, match="truncated or corrupted"):
+    with pytest.warns(UserWarning, match="truncated or corrupted") as caught:
         again = _fetch(tmp_path, subset="test", random_state=0)
+    assert [w.filename for w in caught] == [__file__]
     assert_array_equal(again.images, first.images)
     assert read_arrays(path, ("images", "labels")) is not None
 

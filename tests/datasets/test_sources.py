@@ -8,10 +8,12 @@ next call succeeds and returns exactly the served arrays.
 """
 
 import os
+import warnings
 
 import numpy as np
 import pytest
 import scipy.io
+import torchvision.datasets as torchvision_datasets
 import torchvision.datasets.utils as torchvision_utils
 from numpy.testing import assert_array_equal
 
@@ -300,10 +302,16 @@ def test_download_failing_every_retry_is_an_oserror(torchvision_sources, tmp_pat
         with (
             pytest.warns(UserWarning, match="retrying") as caught,
             pytest.raises(OSError, match=f"Could not download {TITLES[key]}.*after 3 "
-                                         r"attempt\(s\).*reset by peer.*Nothing was cached"),
+                                         r"attempt\(s\).*reset by peer.*Nothing was cached"
+                                         ".*data_home.*SCIKIT_LEARN_DATA.*"
+                                         "download_if_missing=False") as raised,
         ):
             _load(tmp_path, key, n_retries=2)
-        assert len([w for w in caught if "retrying" in str(w.message)]) == 2
+        retries = [w for w in caught if "retrying" in str(w.message)]
+        assert len(retries) == 2
+        # The warnings point at the line that asked for the data, here.
+        assert {w.filename for w in retries} == {__file__}
+        assert os.path.join(str(tmp_path), "image_sources") in str(raised.value)
         _assert_nothing_but(tmp_path, failed=[key])
     _assert_served(_load(tmp_path, key), torchvision_sources, key)
 
@@ -413,3 +421,32 @@ def test_a_planted_svhn_cache_with_the_archive_label_10_is_refused(torchvision_s
     with pytest.warns(UserWarning, match="labels outside 0-9"):
         arrays = _load(tmp_path, "svhn", splits=("test",))
     _assert_served(arrays, torchvision_sources, "svhn", splits=("test",))
+
+
+def _unresolvable(dataset_class_name, patch):
+    """Point a source at a server whose name cannot resolve (RFC 6761's .invalid)."""
+    url = "http://sklearn-sb-mirror.invalid/"
+    if dataset_class_name in ("MNIST", "FashionMNIST"):
+        patch.setattr(getattr(torchvision_datasets, dataset_class_name), "mirrors", [url])
+    elif dataset_class_name == "CIFAR10":
+        patch.setattr(torchvision_datasets.CIFAR10, "url", url + CIFAR_ARCHIVE)
+    else:
+        patch.setattr(torchvision_datasets.SVHN, "split_list", {
+            split: [url + name, name, md5]
+            for split, (_, name, md5) in torchvision_datasets.SVHN.split_list.items()})
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_an_offline_machine_fails_at_once_saying_where_a_copy_goes(tmp_path, monkeypatch, key):
+    with monkeypatch.context() as patch, warnings.catch_warnings():
+        _unresolvable(SOURCES[key].class_name, patch)
+        # A retry would warn, and wait an hour.
+        warnings.simplefilter("error")
+        with pytest.raises(OSError, match=f"Could not download {TITLES[key]}: the name of its "
+                                          "server.*does not resolve.*offline") as raised:
+            _load(tmp_path, key, n_retries=3, delay=3600)
+    message = str(raised.value)
+    for guidance in (os.path.join(str(tmp_path), "image_sources"), f"{key}-train.npz",
+                     "data_home", "SCIKIT_LEARN_DATA", "download_if_missing=False"):
+        assert guidance in message
+    _assert_nothing_but(tmp_path, failed=[key])
