@@ -1,6 +1,6 @@
 """Benchmark SBNetClassifier.fit against a hand-written loop and stock skorch.
 
-Run by hand: ``python benchmarks/bench_classifier.py``. Issue 3's setting:
+Run by hand: ``python benchmarks/bench_classifier.py``. The setting:
 ``make_lms(50_000, 50)``, FCN(100, 1), batch 256, 5 epochs, SGD with
 lr 0.1, one process. The hand loop is what a PyTorch user would write:
 tensors built once, a random permutation per epoch, index, forward,

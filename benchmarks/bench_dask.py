@@ -1,6 +1,6 @@
 """Benchmark Table 2's grid search serially and on a local Dask cluster.
 
-Run by hand: ``python benchmarks/bench_dask.py``. Issue 8's setting: noisy
+Run by hand: ``python benchmarks/bench_dask.py``. The setting: noisy
 LMS-7 (``make_lms(n, 50, n_slabs=7, noise=0.1)``, 40,000 samples as in the
 paper's training set), FCN(100, 1), SGD for 10 epochs, and a small slice
 of Table 2's optimizer grid: lr {0.05, 0.1} x batch size {128, 256} x

@@ -1,7 +1,7 @@
 """Time one training epoch of each image network on MNIST-CIFAR-sized data.
 
 Run by hand: ``python benchmarks/bench_image_networks.py`` (on a GPU; on a
-CPU pass a small ``--n-images``). Issue 6's setting: 10,000 random images of
+CPU pass a small ``--n-images``). The setting: 10,000 random images of
 3 x 64 x 32 (the size of the MNIST-CIFAR training set), two balanced
 classes, batch 256, the paper's MNIST-CIFAR optimizer (SGD, lr 0.05, weight
 decay 5e-5), trained with SBNetClassifier on the available device.
