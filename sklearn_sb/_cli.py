@@ -110,13 +110,14 @@ def _list(args):
     for name, recipe in RECIPES.items():
         print(textwrap.fill(recipe.description, 119, initial_indent=f"  {name:<{width}}  ",
                             subsequent_indent=indent))
-        # The sizes, wrapped between sizes to stay under 120 characters.
+        # The sizes, apart by semicolons, wrapped between sizes to stay under
+        # 120 characters.
         lines = [[]]
         for part in (f"{size}: {describe_sizes(name, size)}" for size in SIZES):
-            if lines[-1] and len(indent + ", ".join(lines[-1] + [part]) + ",") >= 120:
+            if lines[-1] and len(indent + "; ".join(lines[-1] + [part]) + ";") >= 120:
                 lines.append([])
             lines[-1].append(part)
-        print(",\n".join(indent + ", ".join(line) for line in lines))
+        print(";\n".join(indent + "; ".join(line) for line in lines))
     print("\nRun one with: sklearn-sb reproduce NAME [--quick | --full] [--out DIR]")
     datasets = available_datasets()
     width = max(map(len, datasets))

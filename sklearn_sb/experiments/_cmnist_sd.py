@@ -49,9 +49,11 @@ class CMNISTSDOptions:
     anneal_steps: int
     paper: dict
 
-    def data_sizes(self):
-        """The rows the step trains and tests on, whatever the recipe's sizes."""
-        return "50,000 train / 10,000 test"
+    def describe_run(self):
+        """The rows the step trains and tests on (whatever the recipe's sizes), and its budget."""
+        restarts = f"{self.restarts} restart{'s' if self.restarts > 1 else ''}"
+        return (f"50,000 train / 10,000 test, {restarts} of {self.erm_steps:,} ERM and "
+                f"{self.sd_steps:,} SD steps")
 
 
 def cmnist_sd(run, options):

@@ -46,10 +46,12 @@ class DBATDominoesOptions:
     paper: dict
     n_train: int = None
 
-    def data_sizes(self):
-        """The pairs the step trains and tests on, whatever the recipe's sizes."""
+    def describe_run(self):
+        """The pairs the step trains and tests on (whatever the recipe's sizes), and its budget."""
         train = "all train" if self.n_train is None else f"{self.n_train:,} train"
-        return f"{train} / all test pairs"
+        repeats = f"{self.repeats} repeat{'s' if self.repeats > 1 else ''}"
+        epochs = f"{self.max_epochs} epoch{'s' if self.max_epochs > 1 else ''}"
+        return f"{train} / all test pairs, {epochs}, {repeats}"
 
 
 def _cyclic_schedule(max_lr, n_iterations):

@@ -92,11 +92,13 @@ def resolve_options(name, recipe, size):
 
 
 def describe_sizes(name, size):
-    """The rows that recipe ``name`` trains and tests on at ``size``, in words.
+    """The rows that recipe ``name`` trains and tests on at ``size``, and its budget, in words.
 
-    A step that draws its own data says what it uses (its options'
-    ``data_sizes()``); datasets read at sizes of their own follow the
-    recipe's sizes in parentheses.
+    The rows, then the epochs, the network where the size names its own and
+    what a step adds (its options' ``describe_budget()``, a search's size).
+    A step that draws its own data says what it uses and its budget (its
+    options' ``describe_run()``); datasets read at sizes of their own follow
+    the recipe's sizes in parentheses.
 
     Parameters
     ----------
@@ -108,17 +110,24 @@ def describe_sizes(name, size):
     Returns
     -------
     text : str
-        Such as ``'4,000 train / 1,000 test'``.
+        Such as ``'4,000 train / 1,000 test, 5 epochs'``.
     """
     recipe = RECIPES[name]
     options = resolve_options(name, recipe, size)
     for step_options in options.steps.values():
-        if hasattr(step_options, "data_sizes"):
-            return step_options.data_sizes()
+        if hasattr(step_options, "describe_run"):
+            return step_options.describe_run()
     n_train, n_test = recipe.sizes[size]
     others = ", ".join(f"{dataset}: {n:,} / {m:,}" for dataset, (n, m) in options.sizes.items())
-    text = f"{n_train:,} train / {n_test:,} test"
-    return f"{text} ({others})" if others else text
+    parts = [f"{n_train:,} train / {n_test:,} test" + (f" ({others})" if others else "")]
+    if recipe.max_epochs is not None:
+        epochs = recipe.max_epochs[size]
+        parts.append(f"{epochs} epoch{'s' if epochs > 1 else ''}")
+    if "module" in options.model:
+        parts.append(options.model["module"])
+    parts += [step_options.describe_budget() for step_options in options.steps.values()
+              if hasattr(step_options, "describe_budget")]
+    return ", ".join(parts)
 
 
 def _check_steps(name, recipe):

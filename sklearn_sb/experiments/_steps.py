@@ -133,6 +133,12 @@ class Table2Options:
     grid: dict
     validation_fraction: float
 
+    def describe_budget(self):
+        """The searches' size, in words."""
+        settings = int(np.prod([len(values) for values in self.grid.values()]))
+        return (f"{len(self.architectures)} networks x {settings} grid "
+                f"setting{'s' if settings > 1 else ''}")
+
 
 def table2(run, options):
     """Table 2: a grid search per architecture, selected by validation accuracy."""

@@ -206,16 +206,29 @@ def test_the_dbat_step_takes_its_dominoes_from_the_catalog():
 @pytest.mark.parametrize(
     "name, size, expected",
     [
-        ("lms5", "quick", "4,000 train / 1,000 test"),
-        ("s-removed", "default", "100,000 train / 10,000 test (mnist-cifar: 10,000 / 1,960)"),
-        # Steps that draw their own data say what they use.
-        ("mnist-cifar-dbat", "quick", "200 train / all test pairs"),
-        ("mnist-cifar-dbat", "default", "all train / all test pairs"),
-        ("cmnist-sd", "quick", "50,000 train / 10,000 test"),
+        ("lms5", "quick", "4,000 train / 1,000 test, 5 epochs"),
+        ("lms5", "full", "100,000 train / 10,000 test, 100 epochs"),
+        ("s-removed", "default",
+         "100,000 train / 10,000 test (mnist-cifar: 10,000 / 1,960), 60 epochs"),
+        ("mnist-cifar", "full", "10,000 train / 1,960 test, 30 epochs, resnet50"),
+        ("noisy-lms7", "full",
+         "40,000 train / 10,000 test, 100 epochs, 6 networks x 72 grid settings"),
+        # Steps that draw their own data say what they use, and their budget.
+        ("mnist-cifar-dbat", "quick", "200 train / all test pairs, 1 epoch, 1 repeat"),
+        ("mnist-cifar-dbat", "full", "all train / all test pairs, 50 epochs, 5 repeats"),
+        ("cmnist-sd", "quick", "50,000 train / 10,000 test, 1 restart of 20 ERM and 40 SD steps"),
+        ("cmnist-sd", "full",
+         "50,000 train / 10,000 test, 10 restarts of 1,001 ERM and 2,001 SD steps"),
     ],
 )
 def test_the_sizes_are_described_as_the_steps_use_them(name, size, expected):
     assert describe_sizes(name, size) == expected
+
+
+@pytest.mark.parametrize("name", list(RECIPES))
+def test_every_size_of_a_recipe_is_described_differently(name):
+    descriptions = [describe_sizes(name, size) for size in SIZES]
+    assert len(set(descriptions)) == len(descriptions)
 
 
 def test_list_shows_every_size_of_every_recipe_in_short_lines(capsys):
