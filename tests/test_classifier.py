@@ -18,6 +18,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from skorch.dataset import ValidSplit
 
 from sklearn_sb import SBNetClassifier, make_lms, make_lsn
+from sklearn_sb.callbacks import EpochProgressBar
 from sklearn_sb.networks import BinaryHingeLoss, Theorem1Net
 
 def small_net(**params):
@@ -155,6 +156,26 @@ def test_silent_by_default_and_progress_bar_when_verbose(lms, capsys):
     assert captured.out == "" and captured.err == ""
     small_net(max_epochs=2, verbose=1).fit(X_train, y_train)
     assert "2/2" in capsys.readouterr().err
+
+
+def test_the_progress_bar_counts_an_epoch_a_stopping_rule_ended(lms, capsys):
+    X_train, _, y_train, _ = lms
+    clf = small_net(max_epochs=200, target_accuracy=0.9, verbose=1).fit(X_train, y_train)
+    epochs = len(clf.history)
+    assert epochs < 200
+    final = capsys.readouterr().err.split("\r")[-1]
+    assert f"{epochs}/200" in final and "train_acc" in final
+
+
+def test_the_progress_bar_moves_within_an_epoch(lms, capsys):
+    X_train, _, y_train, _ = lms
+    bar = EpochProgressBar(refresh_seconds=0)
+    small_net(max_epochs=2, batch_size=64, callbacks=[bar]).fit(X_train, y_train)
+    frames = capsys.readouterr().err.split("\r")
+    # 32 batches an epoch: the bar shows the share done, a tenth at a time.
+    assert any("0.5/2" in frame for frame in frames)
+    assert any("1.5/2" in frame for frame in frames)
+    assert "2/2" in frames[-1]
 
 
 def test_verbose_2_prints_a_table_per_epoch(lms, capsys):

@@ -288,18 +288,23 @@ def _points(datasets, sweep):
     return points, notes
 
 
-def _run(jobs, bar, parallel, threads, size, data_home, factories, **options):
-    """Run ``jobs`` (dataset, knobs, method, seed, draw, rules) and collect their rows."""
+def _run(jobs, bar, parallel, threads, size, data_home, factories, *, search=False, **options):
+    """Run ``jobs`` (dataset, knobs, method, seed, draw, rules) and collect their rows.
+
+    The bar counts the cells done and names the cell started last.
+    """
+    def calls():
+        for dataset, knobs, method, seed, draw, rules in jobs:
+            where = ", ".join([dataset, *(f"{knob}={value}" for knob, value in knobs.items())])
+            bar.set_postfix_str(f"{'search: ' if search else ''}{method} on {where}, "
+                                f"{f'setting {draw}' if search else f'seed {seed}'}")
+            yield delayed(run_cell)(dataset, method, seed, size, data_home, threads,
+                                    factories.get(method), draw=draw, knobs=knobs, rules=rules,
+                                    search=search, **options)
+
     rows = []
-    calls = (delayed(run_cell)(dataset, method, seed, size, data_home, threads,
-                               factories.get(method), draw=draw, knobs=knobs, rules=rules,
-                               **options)
-             for dataset, knobs, method, seed, draw, rules in jobs)
-    for cell in parallel(calls):
+    for cell in parallel(calls()):
         rows.extend(cell)
-        if cell:
-            bar.set_postfix_str(f"{cell[0]['method']} on {cell[0]['dataset']}, "
-                                f"seed {cell[0]['seed']}")
         bar.update()
     return rows
 

@@ -151,6 +151,17 @@ def test_scores_are_means_with_standard_errors_and_intervals_over_the_seeds():
     assert row["seeds"] == 3 and row["wall time (s) mean"] > 0
 
 
+def test_one_bar_counts_the_cells_and_names_the_one_running(capsys):
+    run_benchmark(["erm"], ["lms5"], n_seeds=2, size="quick", n_jobs=1, n_hparams=2,
+                  rules=["in-distribution-validation"])
+    frames = capsys.readouterr().err.split("\r")
+    for name in ("search: erm on lms5, setting 1", "erm on lms5, seed 1",
+                 "S-removed ceiling on lms5, seed 0"):
+        assert any(name in frame for frame in frames)
+    # Two search fits, then erm and the ceiling for two seeds each.
+    assert "6/6" in frames[-1]
+
+
 def test_methods_are_compared_with_erm_on_the_same_seeds(quick):
     result, _ = quick
     cells = result.cells.query("dataset == 'lms5' and rule == 'oracle'").set_index("method")
