@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
 from sklearn_sb import randomized_scores
-from sklearn_sb.datasets import make_dominoes
+from sklearn_sb.datasets import DatasetSamplesDisplay, make_dominoes
 
 digits = load_digits()
 zeros_ones = digits.target < 2
@@ -71,18 +71,11 @@ print(f"images {train.images.shape[1:]}; {len(train.target)} training rows, "
 # crops' width and replicated on their three channels: images are 3 x 64 x 32,
 # in [0, 1]. Every class group is shuffled and truncated to the smallest one
 # (here the training digits 0), so both labels have as many rows.
-photo_names = ("china", "flower")
-fig, axes = plt.subplots(1, 8, figsize=(8, 2.3))
-for ax, image, y, top_class, bottom_class in zip(
-    axes, train.images, train.target, train.top_target, train.bottom_target
-):
-    ax.imshow(image.transpose(1, 2, 0))
-    ax.set_title(f"y = {y}\nS: {top_class}\nS$^c$: {photo_names[bottom_class]}",
-                 fontsize=8)
-    ax.set_xticks([])
-    ax.set_yticks([])
-axes[0].set_yticks([16, 48], ["S", "S$^c$"])
-fig.tight_layout()
+# :class:`~sklearn_sb.datasets.DatasetSamplesDisplay` draws a few rows of
+# every class (and group, below): each label is a digit on a crop of its
+# photograph.
+DatasetSamplesDisplay.from_dataset(train, n_per_group=6, random_state=0)
+plt.tight_layout()
 
 # %%
 # What ``correlation`` does
@@ -117,6 +110,12 @@ right.set_ylabel("rows")
 right.set_title("Group sizes (groups = label * 2 + top class)")
 right.legend(fontsize=8)
 fig.tight_layout()
+
+# %%
+# At correlation 0.75 each label has a minority group, whose digit is the
+# other label's: the same display shows them row by row.
+DatasetSamplesDisplay.from_dataset(draws[0.75], n_per_group=6, random_state=0)
+plt.tight_layout()
 
 # %%
 # Which block does a model rely on?

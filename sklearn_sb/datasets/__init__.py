@@ -8,11 +8,13 @@ and a test split: the command line and the experiments use it.
 from ._catalog import available_datasets, load_dataset, register_dataset
 from ._collages import fetch_collages
 from ._colored_mnist import fetch_colored_mnist, make_colored_mnist
+from ._display import DatasetSamplesDisplay
 from ._dominoes import fetch_dominoes, make_dominoes
 from ._mnist_cifar import fetch_mnist_cifar
 from ._synthetic import make_lms, make_lsn, make_slabs
 
 __all__ = [
+    "DatasetSamplesDisplay",
     "available_datasets",
     "fetch_collages",
     "fetch_colored_mnist",
