@@ -25,20 +25,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from sklearn_sb import SBNetClassifier, make_lms, randomized_scores
-from sklearn_sb.inspection import randomize_block
+from sklearn_sb.datasets import make_decorrelated
 from sklearn_sb.mitigation import DivDisClassifier
 
 data = make_lms(10_000, 10, random_state=0, return_X_y=False)
-
-
-def s_permuted(X, seed):
-    permutation = np.random.RandomState(seed).permutation(len(X))
-    return randomize_block(X, data.simple_features, data.rotation, permutation)
-
-
-target = s_permuted(make_lms(2_000, 10, rotation=data.rotation, random_state=1)[0], 0)
-pool, y_pool = make_lms(2_000, 10, rotation=data.rotation, random_state=2)
-X_query = s_permuted(pool, 1)
+# Fresh rows of the same distribution with S permuted across them: unlabeled
+# target rows, and labeled ones to query.
+target = make_decorrelated(data, 2_000, random_state=1)
+X_query, y_pool = make_decorrelated(data, 2_000, labeled=True, random_state=2)
 test = make_lms(5_000, 10, rotation=data.rotation, random_state=3, return_X_y=False)
 
 # %%

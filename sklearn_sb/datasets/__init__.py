@@ -8,6 +8,7 @@ and a test split: the command line and the experiments use it.
 from ._catalog import available_datasets, load_dataset, register_dataset
 from ._collages import fetch_collages
 from ._colored_mnist import fetch_colored_mnist, make_colored_mnist
+from ._decorrelated import make_decorrelated
 from ._display import DatasetSamplesDisplay
 from ._dominoes import fetch_dominoes, make_dominoes
 from ._mnist_cifar import fetch_mnist_cifar
@@ -22,6 +23,7 @@ __all__ = [
     "fetch_mnist_cifar",
     "load_dataset",
     "make_colored_mnist",
+    "make_decorrelated",
     "make_dominoes",
     "make_lms",
     "make_lsn",

@@ -212,7 +212,8 @@ def _describe(name):
     return resources.files(__package__).joinpath("descr", name).read_text("utf-8")
 
 
-def _dataset(X, y, groups, rotation, blocks, simple, parameters, descr, return_X_y):
+def _dataset(X, y, groups, rotation, blocks, simple, parameters, descr, return_X_y,
+             generator):
     if return_X_y:
         return X, y
     n_features = X.shape[1]
@@ -229,6 +230,7 @@ def _dataset(X, y, groups, rotation, blocks, simple, parameters, descr, return_X
         simple_features=simple_features,
         complex_features=np.setdiff1d(np.arange(n_features), simple_features),
         parameters=parameters,
+        generator=generator,
         DESCR=_describe(descr),
     )
 
@@ -341,7 +343,9 @@ def make_lms(
         ``X @ rotation.T``; None with ``rotate=False``, the data being
         unrotated), ``feature_info`` (the kind of each unrotated coordinate),
         ``simple_features`` and ``complex_features`` (index arrays of S and
-        S^c), ``parameters`` (the call's options) and ``DESCR``.
+        S^c), ``parameters`` (the call's options), ``generator`` (the
+        function's name, ``'make_lms'``; :func:`make_decorrelated` draws
+        more rows from it) and ``DESCR``.
 
     See Also
     --------
@@ -403,7 +407,8 @@ def make_lms(
         shuffle=shuffle,
         random_state=random_state,
     )
-    return _dataset(X, y, groups, rotation, blocks, [0], parameters, "lms.rst", return_X_y)
+    return _dataset(X, y, groups, rotation, blocks, [0], parameters, "lms.rst", return_X_y,
+                    "make_lms")
 
 
 def _check_slab_pair(n_slabs, func_name):
@@ -540,7 +545,8 @@ def make_slabs(
         shuffle=shuffle,
         random_state=random_state,
     )
-    return _dataset(X, y, groups, rotation, blocks, [0], parameters, "slabs.rst", return_X_y)
+    return _dataset(X, y, groups, rotation, blocks, [0], parameters, "slabs.rst", return_X_y,
+                    "make_slabs")
 
 
 @validate_params(
@@ -647,4 +653,5 @@ def make_lsn(
         shuffle=shuffle,
         random_state=random_state,
     )
-    return _dataset(X, y, groups, rotation, blocks, [0], parameters, "lsn.rst", return_X_y)
+    return _dataset(X, y, groups, rotation, blocks, [0], parameters, "lsn.rst", return_X_y,
+                    "make_lsn")
