@@ -3,6 +3,8 @@
 import os
 import sys
 
+from sphinx_gallery.sorting import ExplicitOrder
+
 import sklearn_sb
 
 sys.path.insert(0, os.path.abspath(".."))
@@ -25,8 +27,8 @@ extensions = [
 templates_path = ["_templates"]
 exclude_patterns = ["_build", "generated/side_data_table.rst",
                     "generated/hyperparameter_table.rst", "generated/results/index.rst",
-                    "auto_examples/*.ipynb", "auto_examples/*.py",
-                    "auto_examples/*.zip", "auto_examples/*.md5", "sg_execution_times.rst"]
+                    "auto_examples/**.ipynb", "auto_examples/**.py",
+                    "auto_examples/**.zip", "auto_examples/**.md5", "sg_execution_times.rst"]
 html_theme = "pydata_sphinx_theme"
 html_title = "sklearn-sb"
 html_theme_options = {"navigation_with_keys": False}
@@ -117,6 +119,10 @@ sphinx_gallery_conf = {
     "filename_pattern": r"/plot_",
     "abort_on_example_error": True,
     "matplotlib_animations": False,
+    # The gallery teaches in order: start, measure, fragility, data, methods.
+    "subsection_order": ExplicitOrder(["../examples/start", "../examples/measuring",
+                                       "../examples/fragility", "../examples/datasets",
+                                       "../examples/methods"]),
     "within_subsection_order": "FileNameSortKey",
     "download_all_examples": False,
 }

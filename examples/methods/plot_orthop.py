@@ -3,7 +3,7 @@ OrthoP on LMS-5: project out the direction the first network used
 =================================================================
 
 A network trained on LMS-5 uses the linear coordinate S alone
-(:ref:`sphx_glr_auto_examples_plot_quickstart.py`). Morwani et al. (NeurIPS
+(:ref:`sphx_glr_auto_examples_start_plot_quickstart.py`). Morwani et al. (NeurIPS
 2023) read the input directions a network uses from the weight ``W`` of its
 first layer: the top eigenvectors of ``W^T W``. OrthoP trains networks one
 after the other, each on the inputs with every direction the earlier ones

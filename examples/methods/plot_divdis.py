@@ -3,7 +3,7 @@ DivDis on LMS-5: two heads, two features, sixteen labels to choose
 ===================================================================
 
 A network trained with SGD on LMS-5 uses the linear coordinate S alone
-(:ref:`sphx_glr_auto_examples_plot_quickstart.py`). DivDis (Lee, Yao and
+(:ref:`sphx_glr_auto_examples_start_plot_quickstart.py`). DivDis (Lee, Yao and
 Finn, ICLR 2023) puts two heads on one backbone and trains them to fit the
 labels while making their predictions on *unlabeled target* inputs
 statistically independent (low mutual information). On the training rows S

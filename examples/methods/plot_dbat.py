@@ -3,7 +3,7 @@ D-BAT on LMS-5: a second network that uses the slabs
 =====================================================
 
 A network trained with SGD on LMS-5 uses the linear coordinate S alone
-(:ref:`sphx_glr_auto_examples_plot_quickstart.py`). D-BAT (Pagliardini et al.,
+(:ref:`sphx_glr_auto_examples_start_plot_quickstart.py`). D-BAT (Pagliardini et al.,
 ICLR 2023) trains a second network to fit the same labels while *disagreeing*
 with the first on inputs where the features are decorrelated. Here those
 inputs are held-out rows of the same distribution with S permuted across rows

@@ -13,7 +13,7 @@ only (``side_information_ == ('none',)``). Here on LMS-5 at
 """
 
 # %%
-# The data and the network, as in :ref:`sphx_glr_auto_examples_plot_jtt.py`.
+# The data and the network, as in :ref:`sphx_glr_auto_examples_methods_plot_jtt.py`.
 # The early network trains for 4 of the 20 epochs; the paper's factor 2
 # ("upsample once") and a larger one.
 import matplotlib.pyplot as plt
