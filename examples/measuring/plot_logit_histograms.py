@@ -26,4 +26,5 @@ display = LogitHistogramDisplay.from_estimator(
 # %%
 # The same reading as numbers: the Kolmogorov-Smirnov distance between the
 # classes' logits, and to the standard logits.
-randomized_logits(net, X_test, y_test, simple_features=data, random_state=0).summary.round(3)
+logits = randomized_logits(net, X_test, y_test, simple_features=data, random_state=0)
+logits.summary.round(3)

@@ -20,7 +20,8 @@ from sklearn_sb import SBNetClassifier, make_lsn
 d, k = 100, 100
 X, y = make_lsn(4_000, d, random_state=0)
 net = SBNetClassifier("theorem1", module__n_hidden=k, batch_size=-1,
-                      lr=1 / math.sqrt(math.log(d)), max_epochs=10, random_state=0).fit(X, y)
+                      lr=1 / math.sqrt(math.log(d)), max_epochs=10, random_state=0)
+net.fit(X, y)
 
 weights = np.abs(net.module_.hidden.weight.detach().numpy())
 initial = math.sqrt(2 / math.pi) / math.sqrt(d * k * math.log(d) ** 4)

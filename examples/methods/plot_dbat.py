@@ -66,4 +66,5 @@ decorrelated = randomize_block(test.X, test.simple_features, test.rotation,
                                np.random.RandomState(0).permutation(len(test.X)))
 first, second = dbat.estimators_
 for name, X in [("test rows", test.X), ("test rows with S permuted", decorrelated)]:
-    print(f"disagreement on the {name}: {np.mean(first.predict(X) != second.predict(X)):.3f}")
+    disagreement = np.mean(first.predict(X) != second.predict(X))
+    print(f"disagreement on the {name}: {disagreement:.3f}")

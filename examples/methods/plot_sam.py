@@ -45,8 +45,11 @@ print("SAM's side information:", models["SAM"].side_information_)
 permutation = np.random.RandomState(0).permutation(len(held_out.X))
 X_decorrelated = randomize_block(held_out.X, held_out.simple_features, held_out.rotation,
                                  permutation)
-probes = {name: DFRClassifier(FrozenEstimator(model), n_refits=5, random_state=0).fit(
-    data.X, data.y, X_val=X_decorrelated, y_val=held_out.y) for name, model in models.items()}
+probes = {
+    name: DFRClassifier(FrozenEstimator(model), n_refits=5, random_state=0).fit(
+        data.X, data.y, X_val=X_decorrelated, y_val=held_out.y)
+    for name, model in models.items()
+}
 
 # %%
 # Test accuracy with S or S^c randomized, for each network and its probe.
