@@ -23,7 +23,12 @@ from sklearn_sb.adversarial import (
     pgd_perturb,
     robust_accuracy_score,
 )
-from sklearn_sb.datasets import make_colored_mnist, make_dominoes
+from sklearn_sb.datasets import (
+    DatasetSamplesDisplay,
+    make_colored_mnist,
+    make_decorrelated,
+    make_dominoes,
+)
 from sklearn_sb.experiments import (
     bootstrap_interval,
     hyperparameter_draws,
@@ -217,6 +222,17 @@ CASES = [
     ("make_dominoes with labels of another length", lambda: make_dominoes(
         (np.zeros((4, 28, 28)), np.arange(3)), (np.zeros((4, 28, 28)), np.arange(4))),
      ValueError, r"one integer per image, of shape \(4,\)"),
+    ("make_decorrelated of an (X, y) tuple", lambda: make_decorrelated(
+        make_lms(50, 5, random_state=0), 10), InvalidParameterError, "'data'"),
+    ("make_decorrelated of images", lambda: make_decorrelated(
+        {"images": np.zeros((4, 8, 8)), "target": np.arange(4) % 2}, 10),
+     ValueError, "synthetic dataset.*return_X_y=False"),
+    ("make_decorrelated of one row", lambda: make_decorrelated(_DATA, 1),
+     InvalidParameterError, "'n_samples'"),
+    ("DatasetSamplesDisplay of synthetic data", lambda: DatasetSamplesDisplay.from_dataset(
+        _DATA), ValueError, "needs a dataset of images.*no 'images'"),
+    ("DatasetSamplesDisplay with fewer labels than images", lambda: DatasetSamplesDisplay(
+        np.zeros((4, 8, 8)), np.arange(3) % 2).plot(), ValueError, "one entry per row"),
     ("DBATClassifier with X_ood of other features", lambda: DBATClassifier(_net()).fit(
         X, Y, X_ood=X[:, :3]), ValueError, r"X_ood has samples of shape \(3,\)"),
     ("DFRClassifier with y_val of another length", lambda: DFRClassifier(_net()).fit(
@@ -378,7 +394,7 @@ _COVERED = {
     "inspection.randomized_logits", "inspection.positive_logits", "inspection.randomize_block",
     "inspection.make_conflict_data", "inspection.in_distribution_scores",
     "inspection.s_removed_control", "datasets.make_colored_mnist", "datasets.make_dominoes",
-    "adversarial.pgd_perturb", "adversarial.robust_accuracy_score",
+    "datasets.make_decorrelated", "adversarial.pgd_perturb", "adversarial.robust_accuracy_score",
     "adversarial.make_robust_accuracy_scorer",
     "inspection.worst_group_accuracy", "inspection.group_balanced_accuracy",
     "inspection.group_scores", "inspection.expected_calibration_error",
@@ -397,5 +413,5 @@ def test_every_data_taking_public_name_is_tried():
 
 def test_the_displays_are_tried():
     tried = {name.split()[0] for name, *_ in CASES}
-    assert {"ProjectedBoundaryDisplay", "LogitHistogramDisplay"} <= tried
+    assert {"ProjectedBoundaryDisplay", "LogitHistogramDisplay", "DatasetSamplesDisplay"} <= tried
     assert RandomizedScoreCurveDisplay  # built from tables of scores, not from data
