@@ -91,8 +91,8 @@ draws = {c: dominoes((top_train, top_y_train), (bottom_train, bottom_y_train),
                      correlation=c) for c in correlations}
 for c, draw in draws.items():
     agreement = np.mean(draw.top_target == draw.target)
-    print(f"correlation={c}: top class agrees with the label on {agreement:.3f} "
-          f"of the rows; group sizes {np.bincount(draw.groups, minlength=4).tolist()}")
+    print(f"correlation={c}: top class = label on {agreement:.3f} of the rows, "
+          f"groups {np.bincount(draw.groups, minlength=4).tolist()}")
 
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3), width_ratios=(1, 2.4))
 left.bar([str(c) for c in correlations],
