@@ -252,10 +252,12 @@ def _sweep(text):
 
 
 def _check_benchmark_args(parser, args):
-    """Import the user's modules, then refuse unknown methods before any work."""
+    """Import the user's modules, then refuse unknown methods and an --out that may not
+    be replaced, before any work."""
     import importlib
 
     from .experiments._benchmark import available_benchmark_methods, method_factory
+    from .experiments._output import check_output_directory
 
     for module in args.imports:
         try:
@@ -273,6 +275,10 @@ def _check_benchmark_args(parser, args):
             method_factory(method)
         except (ValueError, TypeError) as error:
             parser.error(f"argument --methods: {error}")
+    try:
+        check_output_directory(args.out)
+    except ValueError as error:
+        parser.error(f"argument --out: {error}")
 
 
 def _format_result(value):

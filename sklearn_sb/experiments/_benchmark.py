@@ -44,7 +44,7 @@ from ._benchmark_data import (
     check_knobs,
 )
 from ._benchmark_summary import figure, format_table, legend, summarize, sweep_figure
-from ._output import write_results
+from ._output import check_output_directory, write_results
 from ._selection import SELECTION_RULES
 from ..utils._warnings import warn
 
@@ -449,6 +449,9 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_h
         raise ValueError(f"Unknown benchmark datasets {unknown}; the datasets are "
                          f"{list(DATASETS)}.")
     rules, sweep = _check_rules(rules), _check_sweep(sweep)
+    if out is not None:
+        # Refused now rather than after the runs: their results would be lost.
+        check_output_directory(out)
     size_name = size if isinstance(size, str) else size.name
     settings = {"size": size_name, "n_hparams": n_hparams, "hparam_seed": hparam_seed,
                 "rules": rules}

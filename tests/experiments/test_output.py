@@ -37,7 +37,9 @@ def test_the_writer_writes_the_summary_tables_and_figures(tmp_path):
     assert [path.name for path in paths] == ["results.json", "scores.csv", "rows.csv",
                                              "scores.png"]
     assert paths == [out / path.name for path in paths]
-    assert json.loads((out / "results.json").read_text()) == {"experiment": "demo", "seed": 3}
+    assert json.loads((out / "results.json").read_text()) == {
+        "experiment": "demo", "seed": 3,
+        "files": ["results.json", "scores.csv", "rows.csv", "scores.png"]}
     assert (out / "scores.csv").read_text() == "model,score\na,0.5\nb,0.75\n"
     assert (out / "rows.csv").read_text() == "model,score\na,0.5\nb,0.75\n"
     assert (out / "scores.png").read_bytes().startswith(b"\x89PNG")
@@ -158,3 +160,95 @@ def test_cuda_without_a_gpu_is_refused_before_any_work(monkeypatch, capsys):
         main(["reproduce", "theorem1", "--quick", "--device", "cuda"])
     assert exit_info.value.code == 2
     assert "torch sees no CUDA device" in capsys.readouterr().err
+
+
+def _earlier_results(out):
+    write_results(out, {"experiment": "first"}, {"scores.csv": _TABLE})
+    return {path.name: path.read_bytes() for path in out.iterdir()}
+
+
+@pytest.mark.parametrize("foreign", [
+    "notes.txt",            # a file of the user's beside the results
+    "scores.csv.bak",       # named like the results, but not theirs
+    "figures/",             # a folder
+])
+def test_a_file_the_results_did_not_list_keeps_the_directory_from_being_replaced(tmp_path,
+                                                                                foreign):
+    out = tmp_path / "out"
+    before = _earlier_results(out)
+    if foreign.endswith("/"):
+        (out / foreign).mkdir()
+        (out / foreign / "plot.png").write_text("mine")
+    else:
+        (out / foreign).write_text("mine")
+    with pytest.raises(ValueError, match=f"holds earlier results and also {foreign.rstrip('/')}"
+                                         ".*move those out"):
+        write_results(out, {"experiment": "second"}, {"new.csv": _TABLE})
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == {
+        **before, **({} if foreign.endswith("/") else {foreign: b"mine"})}
+
+
+def test_results_written_before_they_listed_their_files_are_replaced_only_alone(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "results.json").write_text(json.dumps({"experiment": "old"}))
+    (out / "scores.csv").write_text("whose?")
+    with pytest.raises(ValueError, match="also scores.csv"):
+        check_output_directory(out)
+    (out / "scores.csv").unlink()
+    write_results(out, {"experiment": "new"}, {"new.csv": _TABLE})
+    assert sorted(p.name for p in out.iterdir()) == ["new.csv", "results.json"]
+
+
+def test_a_symlink_in_place_of_a_listed_file_is_not_the_runs(tmp_path):
+    out = tmp_path / "out"
+    _earlier_results(out)
+    (tmp_path / "precious.csv").write_text("mine")
+    (out / "scores.csv").unlink()
+    (out / "scores.csv").symlink_to(tmp_path / "precious.csv")
+    with pytest.raises(ValueError, match="also scores.csv"):
+        check_output_directory(out)
+    assert (tmp_path / "precious.csv").read_text() == "mine"
+
+
+def test_the_files_key_is_the_writers(tmp_path):
+    with pytest.raises(ValueError, match="may not have a 'files' key"):
+        write_results(tmp_path / "out", {"experiment": "x", "files": []})
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["reproduce", "theorem1", "--quick"],
+    ["benchmark", "--quick", "--methods", "erm", "--datasets", "lms5", "--seeds", "1"],
+])
+def test_both_commands_refuse_a_directory_with_a_foreign_file_before_any_work(
+        tmp_path, capsys, monkeypatch, command):
+    out = tmp_path / "out"
+    _earlier_results(out)
+    (out / "thesis.tex").write_text("precious")
+    import sklearn_sb.experiments._benchmark as benchmark
+    import sklearn_sb.experiments._runner as runner
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the output directory should be refused before any work")
+
+    monkeypatch.setattr(benchmark, "run_cell", no_work)
+    monkeypatch.setattr(runner, "_load_data", no_work)
+    with pytest.raises(SystemExit) as exit_info:
+        main([*command, "--out", str(out)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --out" in err and "thesis.tex" in err
+    assert (out / "thesis.tex").read_text() == "precious"
+
+
+def test_the_benchmark_function_checks_out_before_the_runs(tmp_path, monkeypatch):
+    from sklearn_sb.experiments import run_benchmark
+    import sklearn_sb.experiments._benchmark as benchmark
+
+    out = tmp_path / "out"
+    _earlier_results(out)
+    (out / "thesis.tex").write_text("precious")
+    monkeypatch.setattr(benchmark, "run_cell", lambda *a, **k: pytest.fail("a run started"))
+    with pytest.raises(ValueError, match="thesis.tex"):
+        run_benchmark(["erm"], ["lms5"], n_seeds=1, size="quick", out=out, progress=False)
