@@ -108,7 +108,8 @@ class DFRClassifier(BaseNetworkEnsemble):
     n_refits : int, default=20
         Balanced refits averaged.
     random_state : int, RandomState instance or None, default=None
-        Draws the halves and the balanced subsets.
+        Seeds the network DFR fits (not a frozen one), and draws the halves
+        and the balanced subsets.
 
     Attributes
     ----------
@@ -180,7 +181,8 @@ class DFRClassifier(BaseNetworkEnsemble):
             X_val, y_val = X, y
         groups = y_val if groups is None else groups
         check_two_classes(y_val, "The labeled set y_val of DFRClassifier")
-        network = self._network(X, y)
+        network_seed, draws_seed = draw_seed(self.random_state, size=2)
+        network = self._network(X, y, int(network_seed))
         device = torch.device(network.device_)
         body, head = split_last_linear(network.module_, type(self).__name__)
         train_embeddings = _batched(body, X, device)
@@ -191,7 +193,7 @@ class DFRClassifier(BaseNetworkEnsemble):
         scale[scale == 0] = 1
         val_embeddings = (_batched(body, X_val, device) - mean) / scale
         labels = np.searchsorted(network.classes_, y_val)
-        rng = np.random.RandomState(draw_seed(self.random_state))
+        rng = np.random.RandomState(draws_seed)
         self.tuning_scores_, unconverged = self._tune(val_embeddings, labels, groups, C_grid,
                                                       rng)
         self.C_ = max(self.tuning_scores_, key=self.tuning_scores_.get)
@@ -211,12 +213,12 @@ class DFRClassifier(BaseNetworkEnsemble):
         self.estimator_ = network
         return [member_view(network, self._retrained_module(body, mean, scale, device))]
 
-    def _network(self, X, y):
+    def _network(self, X, y, seed):
         if isinstance(self.estimator, FrozenEstimator):
             check_is_fitted(self.estimator.estimator)
             return self.estimator.estimator
         template = member_template(self.estimator, type(self).__name__, allow_method=True)
-        return clone(template).fit(X, y)
+        return clone(template).set_params(random_state=seed).fit(X, y)
 
     def _tune(self, embeddings, labels, groups, C_grid, rng):
         """Worst-group accuracy on the second half for every C (and the unconverged fits).

@@ -284,7 +284,9 @@ def test_an_unfitted_template_is_fitted_on_X(small):
     assert dfr.estimator_ is not template
     with pytest.raises(NotFittedError):
         check_is_fitted(template)
-    expected = clone(template).fit(data.X, data.y)
+    # Fitted as the template is, with the seed DFR drew for it.
+    expected = clone(template).set_params(random_state=dfr.estimator_.random_state)
+    expected.fit(data.X, data.y)
     np.testing.assert_array_equal(dfr.estimator_.predict_logits(X_val),
                                   expected.predict_logits(X_val))
 
@@ -429,3 +431,15 @@ def test_a_single_logit_network_is_retrained_or_rejected_with_a_clear_error(smal
             check_is_fitted(dfr)
     else:
         assert dfr.predict_logits(X_val).shape == (len(X_val), 2)
+
+
+def test_the_network_dfr_fits_is_seeded_from_its_random_state(small):
+    data, X_val, y_val, _ = small
+    # The template has no random_state of its own: DFR's decides.
+    template = SBNetClassifier(module__width=16, max_epochs=3, device="cpu")
+    fits = [DFRClassifier(template, n_refits=2, random_state=seed).fit(
+        data.X, data.y, X_val=X_val, y_val=y_val) for seed in (0, 0, 1)]
+    first, again, other = (dfr.predict_logits(data.X) for dfr in fits)
+    np.testing.assert_array_equal(first, again)
+    assert not np.allclose(first, other)
+    assert template.random_state is None
