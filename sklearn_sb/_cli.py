@@ -383,12 +383,12 @@ def build_parser():
     benchmark.add_argument("--datasets", nargs="+", choices=list(DATASETS), metavar="DATASET",
                            help=f"datasets (default: all of {', '.join(DATASETS)}; those "
                                 "not cached are skipped)")
-    benchmark.add_argument("--seeds", type=_at_least(1), default=5,
+    benchmark.add_argument("--seeds", type=_between(1, 10_000), default=5,
                            help="number of seeds, 0 to N - 1 (default: 5)")
     sizes = benchmark.add_mutually_exclusive_group()
     sizes.add_argument("--quick", action="store_true", help="seconds-long smoke run")
     sizes.add_argument("--full", action="store_true", help="the paper's sizes (for a GPU)")
-    benchmark.add_argument("--n-hparams", type=_at_least(1), default=1,
+    benchmark.add_argument("--n-hparams", type=_between(1, 10_000), default=1,
                            help="hyperparameter settings per method, drawn from its declared "
                                 "distributions (setting 0: the defaults); each selection rule "
                                 "picks one, re-run on the seeds (default: 1)")
@@ -406,8 +406,9 @@ def build_parser():
     benchmark.add_argument("--resume", action="store_true",
                            help="keep the runs already in --out and run only the missing "
                                 "ones (a method added, more seeds)")
-    benchmark.add_argument("--n-jobs", type=int, default=None,
-                           help="cells run at once (default: one per core)")
+    benchmark.add_argument("--n-jobs", type=_n_jobs, default=None,
+                           help="cells run at once, -1 or up to 4 per core (default: one "
+                                "per core)")
     benchmark.add_argument("--scheduler", help="Dask scheduler address: run the cells there")
     benchmark.add_argument("--data-home", help="where the image sources are cached")
     benchmark.add_argument("--out", default="sklearn-sb-results/benchmark",
@@ -421,6 +422,32 @@ def _seed(text):
     value = _at_least(0)(text)
     if value > 2**32 - 1:
         raise argparse.ArgumentTypeError(f"must be <= 2**32 - 1, got {value}")
+    return value
+
+
+def _between(minimum, maximum):
+    at_least = _at_least(minimum)
+
+    def parse(text):
+        value = at_least(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"must be <= {maximum:,}, got {value}")
+        return value
+
+    return parse
+
+
+def _n_jobs(text):
+    from .experiments._benchmark import check_n_jobs
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}")
+    try:
+        check_n_jobs(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
     return value
 
 

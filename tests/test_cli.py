@@ -109,3 +109,33 @@ def test_list_shows_the_benchmarks_methods_datasets_sizes_rules_and_knobs(capsys
     assert "selection rules: " + ", ".join(SELECTION_RULES) in benchmark
     assert "sweep knobs: " + ", ".join(KNOBS) in benchmark
     assert max(map(len, out.splitlines())) <= 120
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--n-jobs", "0", "from 1 to"),
+    ("--n-jobs", "-3", "must be -1"),
+    ("--n-jobs", "100000", "4 per core"),
+    ("--n-jobs", "two", "expected an integer"),
+    ("--seeds", "0", "must be >= 1"),
+    ("--seeds", "100000000", "must be <= 10,000"),
+    ("--n-hparams", "99999", "must be <= 10,000"),
+])
+def test_benchmark_counts_out_of_bounds_are_refused_by_the_parser(option, value, message,
+                                                                   capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["benchmark", "--quick", "--methods", "erm", "--datasets", "lms5",
+              option, value])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}" in err and message in err
+
+
+def test_run_benchmark_refuses_n_jobs_out_of_bounds_before_any_run():
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    from sklearn_sb.experiments import run_benchmark
+
+    with pytest.raises(InvalidParameterError, match="n_jobs"):
+        run_benchmark(["erm"], ["lms5"], size="quick", n_jobs=0, progress=False)
+    with pytest.raises(ValueError, match="4 per core"):
+        run_benchmark(["erm"], ["lms5"], size="quick", n_jobs=100_000, progress=False)

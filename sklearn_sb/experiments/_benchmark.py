@@ -29,7 +29,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from tqdm.auto import tqdm
 
-from ..utils._param_validation import HasMethods, Interval, validate_params
+from ..utils._param_validation import HasMethods, Interval, Options, validate_params
 from ._benchmark_cell import CEILING, DIVERGED, run_cell, seeded, side_data_for
 from ._benchmark_data import (
     _SIZE,
@@ -335,6 +335,19 @@ def _budget(search, cells):
     return budget
 
 
+#: The most runs at once per core: more only queues processes and memory.
+MAX_JOBS_PER_CORE = 4
+
+
+def check_n_jobs(n_jobs):
+    """Raise a ValueError unless ``n_jobs`` is None, -1 or 1 to 4 runs per core."""
+    cores = os.cpu_count() or 1
+    if n_jobs is not None and n_jobs != -1 and not 1 <= n_jobs <= MAX_JOBS_PER_CORE * cores:
+        raise ValueError(
+            f"n_jobs must be -1 (one run per core) or from 1 to {MAX_JOBS_PER_CORE * cores} "
+            f"({MAX_JOBS_PER_CORE} per core of this machine's {cores}); got {n_jobs}.")
+
+
 @validate_params(
     {
         "methods": [list, tuple, dict, None],
@@ -345,7 +358,7 @@ def _budget(search, cells):
         "hparam_seed": [Interval(Integral, 0, 2**32 - 1, closed="both")],
         "rules": [list, tuple, None],
         "sweep": [dict, None],
-        "n_jobs": [Integral, None],
+        "n_jobs": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1}), None],
         "scheduler": [str, None],
         "data_home": [str, os.PathLike, None],
         "out": [str, os.PathLike, None],
@@ -404,7 +417,8 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_h
         ``{'correlation': [0.9, 0.95, 1.0]}``: every dataset it applies to
         runs at every value.
     n_jobs : int, default=None
-        Runs at once (joblib); None uses every core.
+        Runs at once (joblib), at most ``MAX_JOBS_PER_CORE`` (4) per core;
+        None or -1 uses every core.
     scheduler : str, default=None
         A Dask scheduler address: the runs go to that cluster.
     data_home : str, default=None
@@ -449,6 +463,7 @@ def run_benchmark(methods=None, datasets=None, *, n_seeds=5, size="default", n_h
         raise ValueError(f"Unknown benchmark datasets {unknown}; the datasets are "
                          f"{list(DATASETS)}.")
     rules, sweep = _check_rules(rules), _check_sweep(sweep)
+    check_n_jobs(n_jobs)
     if out is not None:
         # Refused now rather than after the runs: their results would be lost.
         check_output_directory(out)
