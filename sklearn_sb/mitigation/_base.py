@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..base import LogitClassifierMixin, TorchModel, restored_on_failure
 from ..utils._blocks import simple_and_complex
 from ..utils._chance import near_chance
-from ._side_data import Depends, check_two_classes, check_unlabeled, resolve
+from ._side_data import Depends, as_row_values, check_two_classes, check_unlabeled, resolve
 
 
 class TrainingMethod(BaseEstimator):
@@ -332,7 +332,7 @@ class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, Classifier
         if datum.rows_of is not None and datum.rows_of not in given:
             raise ValueError(f"{name} describes the rows of {rows_of}: give {rows_of} too.")
         n_rows = len(X) if datum.rows_of is None else len(given[rows_of])
-        value = np.asarray(value)
+        value = as_row_values(value, name)
         if value.ndim != 1 or len(value) != n_rows:
             raise ValueError(
                 f"{name} must give one value per row of {rows_of} ({n_rows}); got an "

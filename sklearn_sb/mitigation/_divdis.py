@@ -14,7 +14,7 @@ from ._base import BaseNetworkEnsemble, TrainingMethod, member_template
 from ._companion import step_with_companion
 from ._joint import build_networks, joint_network, member_view
 from ._registry import register_method
-from ._side_data import OODBatches, SideDatum, check_unlabeled
+from ._side_data import OODBatches, SideDatum, as_row_values, check_unlabeled
 from ._surgery import check_last_step, split_last_linear
 
 
@@ -355,7 +355,10 @@ class DivDisClassifier(BaseNetworkEnsemble):
     def _check_query(self, X_query, y_query):
         fitted_shape = np.empty((0, *self.estimators_[0].input_shape_))
         X_query = check_unlabeled(X_query, fitted_shape, "X_query")
-        y_query = np.asarray(y_query)
+        y_query = as_row_values(y_query, "y_query")
+        if y_query.ndim != 1:
+            raise ValueError(f"y_query must give one label per row of X_query; got an array "
+                             f"of shape {y_query.shape}.")
         check_consistent_length(X_query, y_query)
         unknown = np.setdiff1d(y_query, self.classes_)
         if len(unknown):

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array
+
+from ..utils._warnings import warn
 
 #: What a method may use besides the labelled training rows.
 SIDE_INFORMATION = {
@@ -142,6 +145,21 @@ def accepted_side_data(model):
     trained with a training method, or an estimator from elsewhere.
     """
     return model.accepted_side_data() if hasattr(model, "accepted_side_data") else []
+
+
+def as_row_values(values, name):
+    """``values`` (labels or groups) as a 1-D array; a column vector is raveled, with a warning.
+
+    As scikit-learn treats ``y``: one value per row given as a column is
+    what was meant, and ``DataConversionWarning`` says it was converted.
+    """
+    values = np.asarray(values)
+    if values.ndim == 2 and values.shape[1] == 1:
+        warn(f"A column-vector {name} was passed when a 1d array was expected. Please "
+             "change its shape to (n_samples,), for example using ravel().",
+             DataConversionWarning)
+        values = values.ravel()
+    return values
 
 
 def check_unlabeled(X_ood, X, name="X_ood"):

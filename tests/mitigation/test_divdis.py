@@ -7,6 +7,7 @@ import pytest
 import sklearn
 import torch
 from sklearn.base import clone
+from sklearn.exceptions import DataConversionWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -201,6 +202,16 @@ def test_disambiguation_follows_the_labels(disambiguated, head):
     labels = model.estimators_[head].predict(X_query)
     assert model.disambiguate(X_query, labels).selected_ == head
     assert model.validation_scores_[head] == 1 and model.validation_scores_[1 - head] < 0.5
+
+
+@pytest.mark.parametrize("head", [0, 1])
+def test_column_labels_are_raveled_with_a_warning(disambiguated, head):
+    model, X_query, _ = disambiguated
+    labels = model.estimators_[head].predict(X_query)
+    with pytest.warns(DataConversionWarning, match="column-vector y_query"):
+        assert model.disambiguate(X_query, labels[:, None]).selected_ == head
+    with pytest.raises(ValueError, match=r"one label per row of X_query.*\(.*, 2\)"):
+        model.disambiguate(X_query, np.stack([labels, labels], axis=1))
 
 
 def test_after_disambiguation_predictions_are_the_selected_heads(lms5, disambiguated):

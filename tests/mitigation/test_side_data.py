@@ -56,3 +56,33 @@ def test_unlabeled_side_data_must_be_inputs_like_x():
 def test_one_class_is_refused_naming_the_method():
     with pytest.raises(ValueError, match="DBATClassifier needs at least two classes"):
         check_two_classes(np.zeros(5), "DBATClassifier")
+
+
+def _lms_with_groups():
+    from sklearn_sb import make_lms
+
+    return make_lms(300, 5, correlation=0.8, random_state=0, return_X_y=False)
+
+
+@pytest.mark.parametrize("method, side", [
+    ("orthop", lambda data: {"X_val": data.X[:100], "y_val": data.y[:100]}),
+    ("group-dro", lambda data: {"groups": data.groups}),
+])
+def test_labels_and_groups_given_as_a_column_are_raveled_with_a_warning(method, side):
+    from sklearn.exceptions import DataConversionWarning
+
+    from sklearn_sb import SBNetClassifier
+    from sklearn_sb.mitigation import GroupDROClassifier, OrthoPClassifier
+
+    data = _lms_with_groups()
+    network = SBNetClassifier(module__width=8, max_epochs=2, device="cpu")
+    make = {"orthop": OrthoPClassifier, "group-dro": GroupDROClassifier}[method]
+    flat = side(data)
+    columns = {key: (value[:, None] if key in ("y_val", "groups") else value)
+               for key, value in flat.items()}
+    expected = make(network, random_state=0).fit(data.X, data.y, **flat)
+    with pytest.warns(DataConversionWarning, match="column-vector") as caught:
+        model = make(network, random_state=0).fit(data.X, data.y, **columns)
+    assert {w.filename for w in caught} == {__file__}
+    np.testing.assert_array_equal(model.predict_logits(data.X), expected.predict_logits(data.X))
+    assert model.side_information_ == expected.side_information_
