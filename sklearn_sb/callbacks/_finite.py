@@ -11,6 +11,7 @@ class RaiseOnNonFiniteLoss(Callback):
     A learning rate too large for the network makes the loss overflow to
     inf or NaN, after which every weight becomes NaN and every prediction
     meaningless; this ends the training at the first such epoch and says so.
+    A training method's penalty weights (its ``penalties``) are named too.
 
     Examples
     --------
@@ -25,7 +26,11 @@ class RaiseOnNonFiniteLoss(Callback):
     def on_epoch_end(self, net, **kwargs):
         loss = net.history[-1].get("train_loss")
         if loss is not None and not math.isfinite(loss):
+            method = getattr(net, "method", None)
+            weights = [f"{owner}({param}={getattr(method, param)!r})"
+                       for param, owner in getattr(method, "penalties", {}).items()]
+            penalty = f", or a weaker penalty than {' or '.join(weights)}" if weights else ""
             raise FloatingPointError(
                 f"The training loss is {loss} in epoch {net.history[-1, 'epoch']}: "
-                f"training diverged. Try a smaller learning rate than lr={net.lr}."
+                f"training diverged. Try a smaller learning rate than lr={net.lr}{penalty}."
             )

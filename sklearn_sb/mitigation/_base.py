@@ -45,6 +45,12 @@ class TrainingMethod(BaseEstimator):
     computes the training loss from the logits alone: the network then
     skips its criterion on training batches and passes ``loss=None``.
 
+    ``penalties`` names the constructor parameters that weight a penalty
+    in the loss, each with the estimator a user sets it on
+    (``{'strength': 'SpectralDecoupling'}``): when the training loss stops
+    being finite, the network's error names them and their values beside
+    the learning rate, as causes to try.
+
     ``hyperparameters`` declares what a random hyperparameter search draws
     (``sklearn_sb.experiments._search.hyperparameter_draws``): a dict of
     constructor parameter name to a ``scipy.stats`` frozen distribution or
@@ -58,6 +64,9 @@ class TrainingMethod(BaseEstimator):
     replaces_criterion = False
     #: Constructor parameter to the distribution a random search draws it from.
     hyperparameters = {}
+    #: Constructor parameters that weight a penalty in the loss, to the estimator
+    #: a user sets them on: a diverging training names them beside the learning rate.
+    penalties = {}
 
     _parameter_constraints = {}
 

@@ -53,6 +53,8 @@ class _Disagreement(TrainingMethod):
     descent of the members' agreement loss.
     """
 
+    penalties = {"alpha": "DBATClassifier"}
+
     def __init__(self, previous=(), ood=None, alpha=0.1, variant="binary", eps=1.0,
                  step_size=0.1, n_iter=15):
         self.previous = previous
@@ -205,7 +207,8 @@ class DBATClassifier(BaseNetworkEnsemble):
         Where D_ood comes from; see above.
     agreement : {'auto', 'binary', 'multiclass'}, default='auto'
         The agreement loss: the binary form for two classes, the
-        multi-class form otherwise ('auto').
+        multi-class form otherwise ('auto'). 'binary' with more than two
+        classes is an error.
     eps : float, default=1.0
         linf radius of the adversarial D_ood.
     step_size : float, default=0.1
@@ -301,8 +304,13 @@ class DBATClassifier(BaseNetworkEnsemble):
             member_template(self.later_estimator, owner)
         ood = self._ood(X, X_ood, simple_features)
         variant = self.agreement
+        n_classes = len(np.unique(y))
         if variant == "auto":
-            variant = "binary" if len(np.unique(y)) == 2 else "multiclass"
+            variant = "binary" if n_classes == 2 else "multiclass"
+        elif variant == "binary" and n_classes != 2:
+            raise ValueError(
+                f"{owner}(agreement='binary') is D-BAT's loss for two classes, and y has "
+                f"{n_classes}: use agreement='multiclass' (or 'auto').")
         seeds = draw_seed(self.random_state, size=self.n_estimators)
         members = []
         for seed in seeds:
@@ -320,6 +328,10 @@ class DBATClassifier(BaseNetworkEnsemble):
         if self.ood != "oracle":
             return X_ood
         rows = X if X_ood is None else X_ood
+        if len(rows) < 2:
+            raise ValueError(
+                f"{type(self).__name__}(ood='oracle') permutes the simple block across the "
+                f"rows of X_ood, which needs at least 2 rows; got {len(rows)}.")
         flat = rows.reshape(len(rows), -1)
         simple, _, rotation = simple_and_complex(simple_features, None, flat.shape[1])
         rng = np.random.RandomState(draw_seed(self.random_state))

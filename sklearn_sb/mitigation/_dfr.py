@@ -20,6 +20,9 @@ from ._surgery import check_last_step, split_last_linear
 from ..utils._warnings import warn
 
 _BATCH = 4096
+# Above, C times the summed logistic loss leaves double precision's range for
+# large sets; the penalty is negligible long before.
+_MAX_C = 1e10
 
 
 def _batched(module, X, device):
@@ -104,7 +107,8 @@ class DFRClassifier(BaseNetworkEnsemble):
         The network: fitted on ``X`` first, unless frozen. None means
         ``SBNetClassifier()``.
     C : sequence of float, default=(1.0, 0.7, 0.3, 0.1, 0.07, 0.03, 0.01)
-        Inverse l1 strengths tried (the authors' grid).
+        Inverse l1 strengths tried (the authors' grid), each above 0 and at
+        most 1e10.
     n_refits : int, default=20
         Balanced refits averaged.
     random_state : int, RandomState instance or None, default=None
@@ -174,8 +178,10 @@ class DFRClassifier(BaseNetworkEnsemble):
 
     def _fit_members(self, X, y, X_val, y_val, groups):
         C_grid = np.asarray(self.C, dtype=np.float64).ravel()
-        if C_grid.size == 0 or not np.all(C_grid > 0):
-            raise ValueError(f"C must hold positive values; got {self.C!r}.")
+        if C_grid.size == 0 or not np.all((C_grid > 0) & (C_grid <= _MAX_C)):
+            raise ValueError(
+                f"C must hold values above 0 and at most {_MAX_C:g}; got {self.C!r}. Beyond "
+                f"{_MAX_C:g} the l1 penalty is nil and the logistic loss it scales overflows.")
         if X_val is None:
             # The paper's DFR on the training data (DFR^Tr_Tr): no side data.
             X_val, y_val = X, y

@@ -122,6 +122,8 @@ class _DiversifyLoss(TrainingMethod):
     (cycled, reshuffled every pass).
     """
 
+    penalties = {"diversity": "DivDisClassifier", "regularization": "DivDisClassifier"}
+
     side_information = ("unlabeled_ood",)
 
     def __init__(self, ood=None, marginal=None, diversity=10.0, regularization=10.0):

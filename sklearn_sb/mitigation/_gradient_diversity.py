@@ -99,6 +99,8 @@ class _GradientDiversity(TrainingMethod):
     network, whose logits are ``(n, n_members, n_classes)``.
     """
 
+    penalties = {"strength": "GradientDiversityClassifier"}
+
     _parameter_constraints = {
         "strength": [Interval(Real, 0, None, closed="left")],
         "similarity": [StrOptions({"dot", "cosine", "squared_cosine"})],

@@ -109,6 +109,8 @@ class MarginControl(TrainingMethod):
     True
     """
 
+    penalties = {"strength": "MarginControl"}
+
     side_information = ("none",)
     replaces_criterion = True
     # The paper's search ranges could not be read here (see the User Guide):

@@ -65,6 +65,8 @@ class SAM(TrainingMethod):
     (('none',), True)
     """
 
+    penalties = {"rho": "SAM"}
+
     side_information = ("none",)
     # rho over the grid of Foret et al. (their appendix: {0.01, 0.02, 0.05,
     # 0.1, 0.2, 0.5}, chosen on 10 % of the training set held out). ASAM's

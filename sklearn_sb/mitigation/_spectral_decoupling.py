@@ -41,7 +41,8 @@ class SpectralDecoupling(TrainingMethod):
         authors' code).
     gamma : float or array-like of shape (n_classes,), default=0.0
         Targets of the logits, per class of the row (the paper's shifted
-        variant); ``'paper'`` variant only.
+        variant): finite, a float or one value per class. ``'paper'``
+        variant only; a nonzero gamma with ``'annealed'`` is an error.
     variant : {'paper', 'annealed'}, default='paper'
     anneal_steps : int, default=450
         Training steps (batches) before the annealed variant switches; the
@@ -65,6 +66,8 @@ class SpectralDecoupling(TrainingMethod):
     True
     """
 
+    penalties = {"strength": "SpectralDecoupling"}
+
     side_information = ("none",)
     # lambda, log-uniform over [1e-5, 0.1] as DomainBed's random search draws
     # SD's (the protocol of Gulrajani and Lopez-Paz, ICLR 2021), topped by this
@@ -87,6 +90,20 @@ class SpectralDecoupling(TrainingMethod):
         self.variant = variant
         self.anneal_steps = anneal_steps
 
+    def _gamma(self, net, device):
+        """The logits' targets as a tensor (None for 0), checked once per network."""
+        key = (id(net), device, self.variant, tuple(np.ravel(self.gamma)))
+        if getattr(self, "_gamma_for", (None,))[0] != key:
+            values = _checked_gamma(self.gamma, net.classes_)
+            if self.variant == "annealed" and values.any():
+                raise ValueError(
+                    "SpectralDecoupling's gamma shifts the logits of the 'paper' variant; the "
+                    "'annealed' one has no targets: drop gamma, or use variant='paper'.")
+            tensor = (None if not values.any() else
+                      torch.as_tensor(values, dtype=torch.float32, device=device))
+            self._gamma_for = (key, tensor)
+        return self._gamma_for[1]
+
     def adjust_loss(self, net, X, y, y_pred, loss):
         """The criterion's loss plus the penalty on the logits ``y_pred``.
 
@@ -105,6 +122,7 @@ class SpectralDecoupling(TrainingMethod):
         -------
         loss : torch.Tensor
         """
+        gamma = self._gamma(net, y_pred.device)
         if getattr(net.module_, "single_logit", False):
             # The logits (0, z) of a one-logit network: its logit is z.
             y_pred = y_pred[:, 1:]
@@ -113,16 +131,24 @@ class SpectralDecoupling(TrainingMethod):
             if _steps_done(net) < self.anneal_steps:
                 return loss + self.strength * penalty
             return self.strength * (loss + penalty)
-        if np.ndim(self.gamma):
-            gamma = torch.as_tensor(np.asarray(self.gamma, dtype=np.float32),
-                                    device=y_pred.device)
-            y_pred = y_pred - gamma[y].unsqueeze(1)
-        elif self.gamma:
-            y_pred = y_pred - float(self.gamma)
+        if gamma is not None:
+            y_pred = y_pred - (gamma[y].unsqueeze(1) if gamma.ndim else gamma)
         # The mean over rows of the squared norms, in as few autograd steps
         # as possible: on small networks each costs a share of the batch.
         flat = y_pred.reshape(-1)
         return loss + self.strength / (2 * len(y_pred)) * torch.dot(flat, flat)
+
+
+def _checked_gamma(gamma, classes):
+    """``gamma`` as an array: finite, a float or one target per class."""
+    values = np.asarray(gamma, dtype=np.float64)
+    if values.ndim > 1 or (values.ndim == 1 and len(values) != len(classes)):
+        raise ValueError(
+            f"SpectralDecoupling's gamma is a float or one target per class; the network "
+            f"has {len(classes)} classes, and gamma has shape {values.shape}.")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"SpectralDecoupling's gamma must be finite; got {gamma!r}.")
+    return values
 
 
 def _steps_done(net):

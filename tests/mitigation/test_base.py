@@ -20,6 +20,7 @@ from sklearn_sb.utils._param_validation import Interval
 class LogitPenalty(TrainingMethod):
     """Adds ``strength * mean(logits^2)`` to the loss; counts its calls."""
 
+    penalties = {"strength": "LogitPenalty"}
     _parameter_constraints = {"strength": [Interval(Real, 0, None, closed="left")]}
 
     def __init__(self, strength=1.0):
@@ -230,3 +231,22 @@ def test_a_method_draws_from_the_networks_seeded_generator(data):
     first, second = _net(method=Noise()).fit(X, y), _net(method=Noise()).fit(X, y)
     for a, b in zip(_weights(first), _weights(second)):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_diverging_training_names_the_methods_penalty_beside_the_learning_rate(data):
+    X, y = data
+    with pytest.raises(FloatingPointError, match=r"lr=0\.1, or a weaker penalty than "
+                                                 r"LogitPenalty\(strength=1e\+300\)"):
+        _net(lr=0.1, method=LogitPenalty(strength=1e300)).fit(X, y)
+    with pytest.raises(FloatingPointError, match=r"learning rate than lr=1000000\.0\.$"):
+        _net(lr=1e6).fit(X, y)
+
+
+def test_every_penalty_a_method_names_is_one_of_its_parameters():
+    from sklearn_sb.mitigation import _dbat, _divdis, _gradient_diversity
+    from sklearn_sb.mitigation import MarginControl, SAM, SpectralDecoupling
+
+    for method in (_dbat._Disagreement, _divdis._DiversifyLoss,
+                   _gradient_diversity._GradientDiversity, MarginControl, SAM,
+                   SpectralDecoupling):
+        assert method.penalties and set(method.penalties) <= set(method().get_params())

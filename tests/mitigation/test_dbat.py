@@ -187,6 +187,17 @@ def test_grid_search_routes_x_ood_also_when_it_has_as_many_rows_as_x(lms5, n_ood
         assert pipeline.fit(data.X, data.y, X_ood=X_ood).score(data.X, data.y) > 0.8
 
 
+def test_the_binary_agreement_is_refused_for_three_classes(lms5):
+    data, _, _ = lms5
+    y3 = np.arange(len(data.y)) % 3
+    dbat = DBATClassifier(net(max_epochs=1), agreement="binary")
+    with pytest.raises(ValueError, match="agreement='binary'.*two classes.*y has 3.*"
+                                         "agreement='multiclass'"):
+        dbat.fit(data.X, y3, X_ood=data.X[:20])
+    with pytest.raises(sklearn.exceptions.NotFittedError):
+        check_is_fitted(dbat)
+
+
 def test_apply_to_and_the_registry():
     net = SBNetClassifier(module__width=7)
     dbat = make_method("d-bat", alpha=0.3).apply_to(net)
@@ -213,6 +224,8 @@ def test_apply_to_and_the_registry():
         ({"estimator": SBNetClassifier(method=SpectralDecoupling())},
          {"X_ood": np.zeros((5, 10))}, ValueError, "without a method"),
         ({}, {"X_val": np.zeros((5, 10))}, ValueError, "Give both X_val and y_val"),
+        ({"ood": "oracle"}, {"X_ood": np.zeros((1, 10)), "simple_features": [0]}, ValueError,
+         r"permutes the simple block across the rows of X_ood.*at least 2 rows; got 1"),
     ],
 )
 def test_bad_input_is_a_clear_error_and_leaves_nothing_fitted(lms5, params, fit_params,

@@ -380,10 +380,16 @@ def _bad_fits(small):
             DFRClassifier(frozen), dict(X_val=X_val, y_val=np.zeros_like(y_val)),
             "y_val .*at least two classes"),
         "empty C": (
-            DFRClassifier(frozen, C=()), dict(X_val=X_val, y_val=y_val), "C must hold positive"),
+            DFRClassifier(frozen, C=()), dict(X_val=X_val, y_val=y_val), "C must hold values"),
         "zero C": (
             DFRClassifier(frozen, C=(0,)), dict(X_val=X_val, y_val=y_val),
-            "C must hold positive"),
+            "C must hold values above 0"),
+        "infinite C": (
+            DFRClassifier(frozen, C=(1.0, np.inf)), dict(X_val=X_val, y_val=y_val),
+            "at most 1e\\+10"),
+        "C of 1e300": (
+            DFRClassifier(frozen, C=(1e300,)), dict(X_val=X_val, y_val=y_val),
+            "loss it scales overflows"),
         "a step after the last Linear layer": (
             DFRClassifier(sigmoid_net), dict(X_val=X_val, y_val=y_val),
             "last step.*_LinearThenSigmoid computes something after"),
@@ -392,7 +398,8 @@ def _bad_fits(small):
 
 BAD_FITS = [
     "X_val of the wrong width", "X_val without y_val", "y_val without X_val",
-    "y_val of one class", "empty C", "zero C", "a step after the last Linear layer",
+    "y_val of one class", "empty C", "zero C", "infinite C", "C of 1e300",
+    "a step after the last Linear layer",
 ]
 
 

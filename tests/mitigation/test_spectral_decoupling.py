@@ -73,10 +73,11 @@ def _batch():
 
 @pytest.fixture(scope="module")
 def net_after_ten_batches():
-    """A network fitted for 2 epochs of 5 batches: 10 training batches completed."""
-    X, y = make_lms(500, 6, random_state=0)
+    """A network of 3 classes (as ``_batch``'s logits) fitted for 2 epochs of 5 batches:
+    10 training batches completed."""
+    X, _ = make_lms(500, 6, random_state=0)
     net = SBNetClassifier(module__width=16, max_epochs=2, batch_size=100, device="cpu",
-                          random_state=0).fit(X, y)
+                          random_state=0).fit(X, np.arange(500) % 3)
     assert [len(epoch["batches"]) for epoch in net.history] == [5, 5]
     return net
 
@@ -143,14 +144,36 @@ def test_annealed_loss_after_anneal_steps_scales_the_whole_loss(net_after_ten_ba
     assert float(value) == pytest.approx(expected, rel=1e-6)
 
 
-def test_annealed_variant_ignores_gamma(net_after_ten_batches):
+def test_the_annealed_variant_refuses_a_gamma_it_would_ignore(net_after_ten_batches):
     logits, y, loss = _batch()
     options = dict(strength=0.3, variant="annealed", anneal_steps=11)
-    plain = SpectralDecoupling(**options).adjust_loss(net_after_ten_batches, None, y, logits, loss)
-    shifted = SpectralDecoupling(**options, gamma=5.0).adjust_loss(
-        net_after_ten_batches, None, y, logits, loss
-    )
-    assert float(plain) == float(shifted)
+    SpectralDecoupling(**options, gamma=0.0).adjust_loss(net_after_ten_batches, None, y, logits,
+                                                         loss)
+    with pytest.raises(ValueError, match="'annealed' one has no targets.*variant='paper'"):
+        SpectralDecoupling(**options, gamma=5.0).adjust_loss(
+            net_after_ten_batches, None, y, logits, loss)
+
+
+@pytest.mark.parametrize("gamma, message", [
+    ([1.0, 2.0], r"one target per class; the network has 3 classes, and gamma has shape \(2,\)"),
+    ([1.0, 2.0, 3.0, 4.0], r"gamma has shape \(4,\)"),
+    ([[1.0, 2.0, 3.0]], r"gamma has shape \(1, 3\)"),
+    (float("nan"), "gamma must be finite"),
+    ([0.0, np.inf, 1.0], "gamma must be finite"),
+])
+def test_a_gamma_that_is_not_one_finite_target_per_class_is_refused(net_after_ten_batches,
+                                                                     gamma, message):
+    logits, y, loss = _batch()
+    with pytest.raises(ValueError, match=message):
+        SpectralDecoupling(gamma=gamma).adjust_loss(net_after_ten_batches, None, y, logits, loss)
+
+
+def test_a_bad_gamma_fails_the_fit_at_its_first_batch():
+    X, y = make_lms(200, 5, random_state=0)
+    net = SBNetClassifier(module__width=8, max_epochs=3, device="cpu",
+                          method=SpectralDecoupling(gamma=[1.0, 2.0, 3.0]))
+    with pytest.raises(ValueError, match="the network has 2 classes"):
+        net.fit(X, y)
 
 
 class _RegimeSpy(SpectralDecoupling):
