@@ -347,6 +347,8 @@ class BaseNetworkEnsemble(NetworkTemplateMixin, LogitClassifierMixin, Classifier
                 f"{name} must give one value per row of {rows_of} ({n_rows}); got an "
                 f"array of shape {value.shape}."
             )
+        if datum.kind == "groups" and value.dtype.kind == "f" and not np.isfinite(value).all():
+            raise ValueError(f"{name} holds NaN or infinite values: give every row a group.")
         if datum.kind == "labels":
             unknown = np.setdiff1d(value, np.unique(y))
             if len(unknown):

@@ -55,6 +55,23 @@ def _l1_logistic(C, X, labels, n_classes, start=None):
             sum(not converged for _, _, converged in fits))
 
 
+def _check_frozen_fits(network, X, y):
+    """Refuse data the frozen network was not fitted on: other features or other classes."""
+    fitted = getattr(network, "n_features_in_", None)
+    if fitted is not None and fitted != int(np.prod(X.shape[1:])):
+        raise ValueError(
+            f"The frozen network was fitted on {fitted} features, and X has "
+            f"{int(np.prod(X.shape[1:]))}: DFR refits the last layer of a network on the "
+            "data it was trained on.")
+    classes = np.unique(y)
+    if len(classes) != len(network.classes_) or \
+            not np.array_equal(classes.astype(object), np.asarray(network.classes_, dtype=object)):
+        raise ValueError(
+            f"The frozen network was fitted on the classes {network.classes_.tolist()}, and "
+            f"y has {classes.tolist()}: give y in the network's classes (its last layer has "
+            "one output per class).")
+
+
 def _predict(X, coef, intercept):
     scores = X @ coef.T + intercept
     return (scores[:, 0] > 0).astype(int) if scores.shape[1] == 1 else scores.argmax(axis=1)
@@ -221,8 +238,10 @@ class DFRClassifier(BaseNetworkEnsemble):
 
     def _network(self, X, y, seed):
         if isinstance(self.estimator, FrozenEstimator):
-            check_is_fitted(self.estimator.estimator)
-            return self.estimator.estimator
+            network = self.estimator.estimator
+            check_is_fitted(network)
+            _check_frozen_fits(network, X, y)
+            return network
         template = member_template(self.estimator, type(self).__name__, allow_method=True)
         return clone(template).set_params(random_state=seed).fit(X, y)
 

@@ -291,7 +291,8 @@ class DivDisClassifier(BaseNetworkEnsemble):
             # No side data: the heads can disagree only where the labels let them.
             X_ood = X
         _, counts = np.unique(y, return_counts=True)
-        joint = joint_network(template, self.n_heads, module=_Heads, reduction="mean")
+        joint = joint_network(template, self.n_heads, module=_Heads, reduction="mean",
+                              owner=type(self).__name__)
         joint.set_params(
             method=_DiversifyLoss(ood=X_ood, marginal=counts / counts.sum(),
                                   diversity=self.diversity,

@@ -266,7 +266,7 @@ class GradientDiversityClassifier(BaseNetworkEnsemble):
 
     def _fit_members(self, X, y, X_val, y_val):
         template = member_template(self.estimator, type(self).__name__)
-        joint = joint_network(template, self.n_estimators).set_params(
+        joint = joint_network(template, self.n_estimators, owner=type(self).__name__).set_params(
             method=_GradientDiversity(strength=self.strength, similarity=self.similarity,
                                       gradient_of=self.gradient_of),
             random_state=draw_seed(self.random_state),

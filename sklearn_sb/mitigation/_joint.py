@@ -87,14 +87,21 @@ class MembersLoss(torch.nn.Module):
         return mean * n_members if self.reduction == "sum" else mean
 
 
-def joint_network(template, n_members, module=JointNetworks, reduction="sum"):
+def joint_network(template, n_members, module=JointNetworks, reduction="sum", *, owner):
     """An unfitted copy of ``template`` whose module holds ``n_members`` members.
 
     ``module`` is the joint module class, constructed with ``network`` (the
     template's module), ``n_members``, the data's sizes and the template's
     ``module__`` options; ``reduction`` combines the members' losses
-    (:class:`MembersLoss`).
+    (:class:`MembersLoss`). A template with a validation split is refused,
+    naming ``owner``: the joint network's scores on it would be of all the
+    members at once.
     """
+    if template.get_params(deep=False).get("train_split") is not None:
+        raise ValueError(
+            f"{owner} trains its members as one network, which cannot score a validation "
+            "split (the network's train_split): set train_split=None on the network "
+            "template, and give a labeled set as X_val and y_val to select a member.")
     base = template.criterion
     if base is None:
         base = torch.nn.CrossEntropyLoss

@@ -450,3 +450,34 @@ def test_the_network_dfr_fits_is_seeded_from_its_random_state(small):
     np.testing.assert_array_equal(first, again)
     assert not np.allclose(first, other)
     assert template.random_state is None
+
+
+def _frozen_on(X, y):
+    return FrozenEstimator(SBNetClassifier(**SMALL_NET).fit(X, y))
+
+
+@pytest.mark.parametrize("case, match", [
+    ("other features", r"fitted on 7 features, and X has 6"),
+    ("string labels for an integer network", r"classes \[0, 1\], and y has \['a', 'b'\]"),
+    ("two classes for a three-class network", r"classes \[0, 1, 2\], and y has \[0, 1\]"),
+])
+def test_a_frozen_network_fitted_on_other_data_is_refused(small, case, match):
+    data, X_val, y_val, net = small
+    frozen = {
+        "other features": lambda: _frozen_on(make_lms(200, 7, random_state=0)[0], data.y[:200]),
+        "string labels for an integer network": lambda: FrozenEstimator(net),
+        "two classes for a three-class network": lambda: _frozen_on(
+            data.X, np.arange(len(data.y)) % 3),
+    }[case]()
+    y = np.where(data.y == 1, "a", "b") if case.startswith("string") else data.y
+    dfr = DFRClassifier(frozen, n_refits=1, random_state=0)
+    with pytest.raises(ValueError, match=match):
+        dfr.fit(data.X, y)
+    assert not hasattr(dfr, "coef_")
+
+
+def test_groups_of_nan_are_refused(small):
+    data, X_val, y_val, net = small
+    with pytest.raises(ValueError, match="groups holds NaN"):
+        DFRClassifier(FrozenEstimator(net), n_refits=1).fit(
+            data.X, data.y, X_val=X_val, y_val=y_val, groups=np.full(len(y_val), np.nan))

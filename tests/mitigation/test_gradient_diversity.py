@@ -248,7 +248,7 @@ def test_strength_zero_trains_the_members_as_independent_networks_in_one_loop(lm
     data, test = lms5
     model = GradientDiversityClassifier(net(max_epochs=3), strength=0.0,
                                         random_state=0).fit(data.X, data.y)
-    plain = joint_network(net(max_epochs=3, random_state=draw_seed(0)), 2).fit(data.X, data.y)
+    plain = joint_network(net(max_epochs=3, random_state=draw_seed(0)), 2, owner="test").fit(data.X, data.y)
     np.testing.assert_array_equal(
         np.stack([m.predict_logits(test.X) for m in model.estimators_], axis=1),
         plain.predict_logits(test.X))

@@ -24,7 +24,7 @@ def lms():
 @pytest.fixture(scope="module")
 def joint(lms):
     template = SBNetClassifier(module__width=30, max_epochs=5, device="cpu", random_state=0)
-    return joint_network(template, 3).fit(*lms)
+    return joint_network(template, 3, owner="test").fit(*lms)
 
 
 def test_the_joint_network_returns_every_members_logits(joint, lms):
@@ -80,7 +80,7 @@ def test_a_view_keeps_the_networks_criterion_unless_given_one(joint):
 
 def test_the_template_is_left_untouched(lms):
     template = SBNetClassifier(module__width=30, max_epochs=1, device="cpu")
-    joint_network(template, 2)
+    joint_network(template, 2, owner="test")
     assert template.module == "fcn" and template.criterion is None
 
 
@@ -93,7 +93,26 @@ def test_member_views_share_the_joint_networks_parameters(joint):
 def test_a_target_stops_joint_training_when_every_member_reaches_it(lms):
     template = SBNetClassifier(module__width=30, max_epochs=30, device="cpu", random_state=0,
                                target_accuracy=0.9)
-    joint = joint_network(template, 2).fit(*lms)
+    joint = joint_network(template, 2, owner="test").fit(*lms)
     assert len(joint.history) < 30 and joint.history[-1, "target_reached"]
     members = [member_view(joint, module) for module in joint.module_.members]
     assert min(member.score(*lms) for member in members) >= 0.9
+
+
+@pytest.mark.parametrize("make, fit_params", [
+    ("GradientDiversityClassifier", lambda X: {}),
+    ("DivDisClassifier", lambda X: {"X_ood": X[:20]}),
+])
+def test_a_template_with_a_validation_split_is_refused_naming_the_method(lms, make,
+                                                                         fit_params):
+    from skorch.dataset import ValidSplit
+
+    from sklearn_sb import mitigation
+
+    X, y = lms
+    template = SBNetClassifier(module__width=8, max_epochs=1, train_split=ValidSplit(5))
+    method = getattr(mitigation, make)(template, random_state=0)
+    with pytest.raises(ValueError, match=f"{make} trains its members as one network.*"
+                                         "set train_split=None"):
+        method.fit(X, y, **fit_params(X))
+    assert not hasattr(method, "estimators_")
