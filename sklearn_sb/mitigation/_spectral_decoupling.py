@@ -92,7 +92,8 @@ class SpectralDecoupling(TrainingMethod):
 
     def _gamma(self, net, device):
         """The logits' targets as a tensor (None for 0), checked once per network."""
-        key = (id(net), device, self.variant, tuple(np.ravel(self.gamma)))
+        key = (id(net), len(net.classes_), device, self.variant,
+               tuple(np.ravel(self.gamma)))
         if getattr(self, "_gamma_for", (None,))[0] != key:
             values = _checked_gamma(self.gamma, net.classes_)
             if self.variant == "annealed" and values.any():
