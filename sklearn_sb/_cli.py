@@ -440,10 +440,7 @@ def _between(minimum, maximum):
 def _n_jobs(text):
     from .experiments._benchmark import check_n_jobs
 
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}")
+    value = _integer(text)
     try:
         check_n_jobs(value)
     except ValueError as error:
@@ -451,12 +448,16 @@ def _n_jobs(text):
     return value
 
 
+def _integer(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
 def _at_least(minimum):
     def parse(text):
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}")
+        value = _integer(text)
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
         return value

@@ -151,7 +151,7 @@ class DatasetSamplesDisplay:
         rng = check_random_state(self.random_state)
         classes = np.unique(target)
         self.rows_ = []
-        for k, label in enumerate(classes):
+        for label in classes:
             of_class = target == label
             for group in ([None] if groups is None else np.unique(groups[of_class])):
                 rows = np.flatnonzero(of_class if group is None else of_class & (groups == group))

@@ -30,6 +30,7 @@ from joblib import Parallel, delayed
 from tqdm.auto import tqdm
 
 from ..utils._param_validation import HasMethods, Interval, Options, validate_params
+from ..utils._warnings import warn
 from ._benchmark_cell import CEILING, DIVERGED, run_cell, seeded, side_data_for
 from ._benchmark_data import (
     _SIZE,
@@ -46,7 +47,6 @@ from ._benchmark_data import (
 from ._benchmark_summary import figure, format_table, legend, summarize, sweep_figure
 from ._output import check_output_directory, write_results
 from ._selection import SELECTION_RULES
-from ..utils._warnings import warn
 
 __all__ = [
     "BenchmarkDataset", "BenchmarkResult", "BenchmarkSize", "CEILING", "DATASETS", "KNOBS",

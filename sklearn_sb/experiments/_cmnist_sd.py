@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..datasets import fetch_colored_mnist
+from ..utils._text import counted
 from ._figures import bar_figure
 
 #: The authors' restarts are seeded 1234 + restart.
@@ -51,9 +52,8 @@ class CMNISTSDOptions:
 
     def describe_run(self):
         """The rows the step trains and tests on (whatever the recipe's sizes), and its budget."""
-        restarts = f"{self.restarts} restart{'s' if self.restarts > 1 else ''}"
-        return (f"50,000 train / 10,000 test, {restarts} of {self.erm_steps:,} ERM and "
-                f"{self.sd_steps:,} SD steps")
+        return (f"50,000 train / 10,000 test, {counted(self.restarts, 'restart')} of "
+                f"{self.erm_steps:,} ERM and {self.sd_steps:,} SD steps")
 
 
 def cmnist_sd(run, options):

@@ -9,6 +9,7 @@ import pandas as pd
 from ..datasets import fetch_dominoes
 from ..datasets._catalog import available_datasets
 from ..inspection import randomized_scores
+from ..utils._text import counted
 from ._figures import bar_figure
 
 
@@ -49,9 +50,8 @@ class DBATDominoesOptions:
     def describe_run(self):
         """The pairs the step trains and tests on (whatever the recipe's sizes), and its budget."""
         train = "all train" if self.n_train is None else f"{self.n_train:,} train"
-        repeats = f"{self.repeats} repeat{'s' if self.repeats > 1 else ''}"
-        epochs = f"{self.max_epochs} epoch{'s' if self.max_epochs > 1 else ''}"
-        return f"{train} / all test pairs, {epochs}, {repeats}"
+        return (f"{train} / all test pairs, {counted(self.max_epochs, 'epoch')}, "
+                f"{counted(self.repeats, 'repeat')}")
 
 
 def _cyclic_schedule(max_lr, n_iterations):

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..utils._param_validation import validate_params
+from ..utils._text import counted
 from ._benchmark_summary import figure, format_table, legend, summary_keys, sweep_figure
 from ._selection import SELECTION_RULES
 
@@ -250,7 +251,7 @@ def run_title(results):
         parts.append(f"random search, {results['n_hparams']} settings")
     elif not results["sweep"]:
         parts.append("default hyperparameters")
-    parts.append(f"{results['n_seeds']} seed{'s' if results['n_seeds'] != 1 else ''}")
+    parts.append(counted(results["n_seeds"], "seed"))
     if results["size"] != "default":
         parts.append(f"{results['size']} size")
     title = ", ".join(parts)

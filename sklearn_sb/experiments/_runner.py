@@ -20,6 +20,7 @@ from ..utils._param_validation import (
     TorchDevice,
     validate_params,
 )
+from ..utils._text import counted
 from ._output import check_output_directory, write_results
 from ._recipes import RECIPES
 from ._steps import STEPS
@@ -121,8 +122,7 @@ def describe_sizes(name, size):
     others = ", ".join(f"{dataset}: {n:,} / {m:,}" for dataset, (n, m) in options.sizes.items())
     parts = [f"{n_train:,} train / {n_test:,} test" + (f" ({others})" if others else "")]
     if recipe.max_epochs is not None:
-        epochs = recipe.max_epochs[size]
-        parts.append(f"{epochs} epoch{'s' if epochs > 1 else ''}")
+        parts.append(counted(recipe.max_epochs[size], "epoch"))
     if "module" in options.model:
         parts.append(options.model["module"])
     parts += [step_options.describe_budget() for step_options in options.steps.values()

@@ -16,6 +16,7 @@ from ..inspection import (
     ProjectedBoundaryDisplay,
     randomized_scores,
 )
+from ..utils._text import counted
 from ._architectures import ArchitecturesOptions, architectures
 from ._confidence import confidence
 from ._figure3b import Figure3bOptions, figure3b
@@ -136,8 +137,8 @@ class Table2Options:
     def describe_budget(self):
         """The searches' size, in words."""
         settings = int(np.prod([len(values) for values in self.grid.values()]))
-        return (f"{len(self.architectures)} networks x {settings} grid "
-                f"setting{'s' if settings > 1 else ''}")
+        return (f"{counted(len(self.architectures), 'network')} x "
+                f"{counted(settings, 'grid setting')}")
 
 
 def table2(run, options):

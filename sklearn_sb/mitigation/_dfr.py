@@ -11,13 +11,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._param_validation import HasMethods, Interval
 from ..utils._random import draw_seed
+from ..utils._warnings import warn
 from ._base import BaseNetworkEnsemble, member_template
 from ._joint import member_view
 from ._l1_logistic import l1_logistic
 from ._registry import register_method
 from ._side_data import SideDatum, check_two_classes
 from ._surgery import check_last_step, split_last_linear
-from ..utils._warnings import warn
 
 _BATCH = 4096
 # Above, C times the summed logistic loss leaves double precision's range for
@@ -57,12 +57,11 @@ def _l1_logistic(C, X, labels, n_classes, start=None):
 
 def _check_frozen_fits(network, X, y):
     """Refuse data the frozen network was not fitted on: other features or other classes."""
-    fitted = getattr(network, "n_features_in_", None)
-    if fitted is not None and fitted != int(np.prod(X.shape[1:])):
+    fitted, given = getattr(network, "n_features_in_", None), int(np.prod(X.shape[1:]))
+    if fitted is not None and fitted != given:
         raise ValueError(
-            f"The frozen network was fitted on {fitted} features, and X has "
-            f"{int(np.prod(X.shape[1:]))}: DFR refits the last layer of a network on the "
-            "data it was trained on.")
+            f"The frozen network was fitted on {fitted} features, and X has {given}: DFR "
+            "refits the last layer of a network on the data it was trained on.")
     classes = np.unique(y)
     if len(classes) != len(network.classes_) or \
             not np.array_equal(classes.astype(object), np.asarray(network.classes_, dtype=object)):
